@@ -1,0 +1,218 @@
+"""Turn a :class:`~dendriteei.spec.CellSpec` into NEURON sections.
+
+This module and :mod:`dendriteei.simulation` are the only places that touch NEURON.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Optional
+
+import pandas as pd
+
+from . import mechanisms
+from .spec import MEMBRANE, Branch, CellSpec, SpecError
+
+
+@dataclass(frozen=True)
+class Site:
+    """A location on a cell: either ``region`` + ``distance_um`` (path distance
+    from the soma centre; the first branch of the region that reaches it) or
+    ``branch`` + ``x`` (0..1 along it). ``name`` labels recordings."""
+    name: str
+    region: Optional[str] = None
+    distance_um: Optional[float] = None
+    branch: Optional[str] = None
+    x: float = 0.5
+
+    def __post_init__(self):
+        if (self.region is None) == (self.branch is None):
+            raise SpecError(f"site {self.name!r}: give either region (+ distance_um) or branch (+ x)")
+        if not 0.0 <= self.x <= 1.0:
+            raise SpecError(f"site {self.name!r}: x must lie in [0, 1]")
+
+
+def _h():
+    mechanisms.load()
+    from neuron import h
+    h.load_file("stdrun.hoc")
+    return h
+
+
+def _range_parameters(h, mechanism: str) -> list[str]:
+    standard = h.MechanismStandard(mechanism, 0)  # 0: PARAMETER and ASSIGNED range variables
+    name = h.ref("")
+    names = []
+    for i in range(int(standard.count())):
+        standard.name(name, i)
+        names.append(name[0].removesuffix(f"_{mechanism}"))
+    return names
+
+
+def _lambda_f_um(diam_um: float, Ra: float, cm: float, freq_hz: float = 100.0) -> float:
+    """AC length constant at freq_hz (µm); Hines & Carnevale 2001 d_lambda rule."""
+    return 1e5 * math.sqrt(diam_um / (4 * math.pi * freq_hz * Ra * cm))
+
+
+class BuiltCell:
+    """NEURON sections built from a spec, with a segment table and site lookup."""
+
+    def __init__(self, spec: CellSpec):
+        self.spec = spec
+        self.h = h = _h()
+        h.celsius = spec.celsius
+        self.sections = {}
+        self.tags = {}
+        for branch in spec.branches:
+            sec = h.Section(name=f"{spec.name}.{branch.name}")
+            self._set_geometry(sec, branch)
+            self.sections[branch.name] = sec
+            self.tags[branch.name] = branch.tag
+        for branch in spec.branches:
+            if branch.parent is not None:
+                self.sections[branch.name].connect(self.sections[branch.parent](branch.parent_x), 0)
+        self.soma = self.sections[spec.root.name]
+        self._paint_membrane()
+        self._discretise()
+        self._paint_mechanisms()
+        self._set_ions()
+
+    # -- construction ----------------------------------------------------
+    def _set_geometry(self, sec, branch: Branch) -> None:
+        if branch.points:
+            for x, y, z, d in branch.points:
+                self.h.pt3dadd(x, y, z, d, sec=sec)
+        else:
+            sec.L = branch.length_um
+            sec.diam = branch.diam_start_um
+
+    def _taper(self) -> None:
+        for branch in self.spec.branches:
+            if branch.points:
+                continue
+            for seg in self.sections[branch.name]:
+                seg.diam = branch.diam_start_um + (branch.diam_end - branch.diam_start_um) * seg.x
+
+    def _distance(self, seg) -> float:
+        return self.h.distance(self.soma(0.5), seg)
+
+    def _segments_in(self, region_name: str):
+        region = self.spec.region(region_name)
+        for name, sec in self.sections.items():
+            for seg in sec:
+                if region.contains(self.tags[name], self._distance(seg)):
+                    yield name, sec, seg
+
+    def _paint_membrane(self) -> None:
+        for paint in self.spec.paints:
+            if paint.mechanism != MEMBRANE:
+                continue
+            if paint.parameter not in ("cm", "Ra"):
+                raise SpecError(f"membrane parameters are cm (µF/cm²) and Ra (Ω·cm), not {paint.parameter!r}")
+            for _, sec, seg in self._segments_in(paint.region):
+                value = paint.value.at(self._distance(seg))
+                if paint.parameter == "Ra":
+                    sec.Ra = value
+                else:
+                    seg.cm = value
+
+    def _discretise(self) -> None:
+        spec = self.spec
+        for sec in self.sections.values():
+            lam = _lambda_f_um(sec.diam, sec.Ra, sec.cm)
+            nseg = int((sec.L / (spec.d_lambda * lam) + 0.9) / 2) * 2 + 1
+            nseg_max_len = int(math.ceil(sec.L / spec.max_segment_um)) | 1
+            cm = sec.cm
+            sec.nseg = max(nseg, nseg_max_len)
+            sec.cm = cm
+        self._taper()
+        self._paint_membrane()  # re-apply per-segment cm after nseg changed
+
+    def _paint_mechanisms(self) -> None:
+        h = self.h
+        available = mechanisms.loaded_mechanisms()
+        self.painted_segments = {}
+        for paint in self.spec.paints:
+            if paint.mechanism == MEMBRANE:
+                continue
+            if paint.mechanism not in available:
+                raise SpecError(f"unknown mechanism {paint.mechanism!r}; available: {', '.join(sorted(available))}")
+            valid = _range_parameters(h, paint.mechanism)
+            if paint.parameter not in valid:
+                raise SpecError(f"mechanism {paint.mechanism!r} has no parameter {paint.parameter!r}; "
+                                f"valid: {', '.join(valid)}")
+            painted = 0
+            for _, sec, seg in self._segments_in(paint.region):
+                if not sec.has_membrane(paint.mechanism):
+                    sec.insert(paint.mechanism)
+                setattr(seg, f"{paint.parameter}_{paint.mechanism}", paint.value.at(self._distance(seg)))
+                painted += 1
+            self.painted_segments[(paint.region, paint.mechanism, paint.parameter)] = painted
+            if painted == 0:
+                warnings.warn(f"region {paint.region!r} has no segments on cell {self.spec.name!r}; "
+                              f"{paint.mechanism}.{paint.parameter} painted nowhere")
+
+    def _set_ions(self) -> None:
+        h, spec = self.h, self.spec
+        h.cao0_ca_ion = spec.cao_mM
+        for sec in self.sections.values():
+            if h.ismembrane("na_ion", sec=sec):
+                sec.ena = spec.ena_mV
+            if h.ismembrane("k_ion", sec=sec):
+                sec.ek = spec.ek_mV
+
+    # -- queries -----------------------------------------------------------
+    @property
+    def n_segments(self) -> int:
+        return sum(sec.nseg for sec in self.sections.values())
+
+    def segments(self) -> pd.DataFrame:
+        """One row per segment: branch, tag, x, distance_um, diam_um, area_um2."""
+        rows = []
+        for name, sec in self.sections.items():
+            for seg in sec:
+                rows.append({"branch": name, "tag": self.tags[name], "x": seg.x,
+                             "distance_um": self._distance(seg), "diam_um": seg.diam,
+                             "area_um2": seg.area()})
+        return pd.DataFrame(rows)
+
+    def resolve(self, site: Site):
+        """The NEURON segment for a site, and its path distance from the soma (µm)."""
+        if site.branch is not None:
+            if site.branch not in self.sections:
+                raise SpecError(f"site {site.name!r}: unknown branch {site.branch!r}; "
+                                f"branches: {', '.join(self.sections)}")
+            seg = self.sections[site.branch](site.x)
+            return seg, self._distance(seg)
+        region = self.spec.region(site.region)
+        target = 0.0 if site.distance_um is None else site.distance_um
+        nearest = None
+        for name, sec in self.sections.items():
+            if self.tags[name] not in region.tags:
+                continue
+            d0, d1 = self._distance(sec(0)), self._distance(sec(1))
+            if d0 - 1e-9 <= target <= d1 + 1e-9 and region.contains(self.tags[name], target):
+                x = 0.5 if d1 == d0 else (target - d0) / (d1 - d0)
+                seg = sec(min(max(x, 0.0), 1.0))
+                return seg, self._distance(seg)
+            for seg in sec:
+                gap = abs(self._distance(seg) - target)
+                if region.contains(self.tags[name], self._distance(seg)) and (nearest is None or gap < nearest[0]):
+                    nearest = (gap, seg)
+        if nearest is None:
+            raise SpecError(f"site {site.name!r}: region {site.region!r} is empty on this cell")
+        tolerance = max(self.spec.max_segment_um, 5.0)
+        if nearest[0] > tolerance:
+            raise SpecError(f"site {site.name!r}: no point of region {site.region!r} lies at "
+                            f"{target} µm (nearest is {nearest[0]:.0f} µm away)")
+        return nearest[1], self._distance(nearest[1])
+
+    def max_distance(self, region: str) -> float:
+        """Largest path distance (µm) reached by a region."""
+        return max((self._distance(seg) for _, _, seg in self._segments_in(region)), default=0.0)
+
+
+def build(spec: CellSpec) -> BuiltCell:
+    """Build a cell in this process's NEURON."""
+    return BuiltCell(spec)

@@ -1,0 +1,153 @@
+"""Ready-made cell specs.
+
+:func:`l5_pyramidal` is the package's validated default: a stylised thick-tufted
+layer-5 pyramidal cell with the branch layout of Wilmes et al. 2016 (PLoS Comput
+Biol 12:e1004768, ModelDB 187603) stretched to L5 proportions (main bifurcation
+near the Ca hot zone of Hay et al. 2011, PLoS Comput Biol 7:e1002107), and the
+channel set of :mod:`mod` painted by region and path distance.
+"""
+from __future__ import annotations
+
+from .spec import MEMBRANE, Branch, CellSpec, Exponential, Linear, Paint, Region, Uniform
+
+#: Path-distance window (µm) of the apical Ca "hot zone": Hay et al. 2011 (685–885 µm),
+#: around the main bifurcation as in Larkum et al. 1999 Nature 398:338.
+HOT_ZONE_UM = (685.0, 885.0)
+
+#: Regions every cell built by dendriteei carries (also SWC cells).
+STANDARD_REGIONS = (
+    Region("all", ("soma", "ais", "axon", "basal", "trunk", "oblique", "tuft")),
+    Region("soma", ("soma",)),
+    Region("axon", ("ais", "axon")),
+    Region("ais", ("ais",)),
+    Region("basal", ("basal",)),
+    Region("apical", ("trunk", "oblique", "tuft")),
+    Region("trunk", ("trunk",)),
+    Region("oblique", ("oblique",)),
+    Region("tuft", ("tuft",)),
+    Region("dendrites", ("basal", "trunk", "oblique", "tuft")),
+    # PV basket cells target soma and proximal dendrites (Freund & Katona 2007 Neuron 56:33);
+    # 50 µm is the proximal limit used here.
+    Region("perisomatic", ("soma", "basal", "trunk", "oblique"), 0.0, 50.0),
+    # SST Martinotti cells target the distal apical tuft (Silberberg & Markram 2007 Neuron 53:735).
+    Region("distal_apical", ("trunk", "tuft"), 600.0),
+    Region("hot_zone", ("trunk", "tuft"), *HOT_ZONE_UM),
+)
+
+
+def _binary_tree(prefix: str, tag: str, parent: str, parent_x: float, lengths, diams):
+    """Branches of a binary tree: level k has 2**k branches of lengths[k], diams[k] (µm)."""
+    branches, previous = [], [(parent, parent_x)]
+    for level, (length, diam) in enumerate(zip(lengths, diams)):
+        current = []
+        for i, (par, px) in enumerate(previous):
+            for j in range(1 if level == 0 else 2):
+                name = f"{prefix}_{level}_{2 * i + j if level else 0}"
+                branches.append(Branch(name, tag, par, px, length, diam))
+                current.append((name, 1.0))
+        previous = current
+    return branches
+
+
+def l5_morphology() -> tuple:
+    """Stylised L5 pyramidal morphology (lengths, diameters in µm)."""
+    branches = [
+        # Soma: cylinder 20 µm x 20 µm (area ≈ 1257 µm²), close to the 18.5 µm of Wilmes 2016.
+        Branch("soma", "soma", None, 1.0, 20.0, 20.0),
+        # Axon initial segment and proximal axon: two 30 µm sections (Hay 2011 replaced the
+        # axon by two 30 µm sections); AIS diameter 1.2 µm (Kole et al. 2008 Nat Neurosci 11:178).
+        Branch("ais", "ais", "soma", 0.0, 30.0, 1.2, 1.0),
+        Branch("axon", "axon", "ais", 1.0, 30.0, 1.0),
+        # Apical trunk to the main bifurcation at 700 µm path distance (L5 thick-tufted cells:
+        # Larkum et al. 1999), tapering 3 → 1.6 µm.
+        Branch("trunk", "trunk", "soma", 1.0, 690.0, 3.0, 1.6),
+        # Two obliques leaving the trunk at ~100 and ~250 µm: 250 µm long, 0.6 µm thick
+        # (Wilmes 2016 oblique: 300 µm x 0.4 µm at 100 µm).
+        Branch("oblique_0", "oblique", "trunk", 100.0 / 690.0, 250.0, 0.8, 0.5),
+        Branch("oblique_1", "oblique", "trunk", 250.0 / 690.0, 250.0, 0.8, 0.5),
+    ]
+    # Tuft: 2 then 4 branches of 300 µm, diam 1.33 and 0.89 µm (Wilmes 2016).
+    branches += [Branch("tuft_0", "tuft", "trunk", 1.0, 300.0, 1.33),
+                 Branch("tuft_1", "tuft", "trunk", 1.0, 300.0, 1.33)]
+    for parent in ("tuft_0", "tuft_1"):
+        branches += [Branch(f"{parent}_{k}", "tuft", parent, 1.0, 300.0, 0.89) for k in (0, 1)]
+    # Basal tree: three primary dendrites, each 1 -> 2 -> 4 branches of 150 µm with diameters
+    # 1, 0.67, 0.44 µm (Wilmes 2016 had one such tree).
+    for k in range(3):
+        branches += _binary_tree(f"basal{k}", "basal", "soma", 0.0, (150.0, 150.0, 150.0), (1.0, 0.67, 0.44))
+    return tuple(branches)
+
+
+def l5_paints() -> tuple:
+    """Membrane properties and channel densities (S/cm² unless stated)."""
+    return (
+        # Passive: Cm 1 µF/cm² at soma/axon, 2 µF/cm² in dendrites to account for spines;
+        # Ra 100 Ω·cm (Hay et al. 2011).
+        Paint("all", MEMBRANE, "Ra", Uniform(100.0)),
+        Paint("all", MEMBRANE, "cm", Uniform(1.0)),
+        Paint("dendrites", MEMBRANE, "cm", Uniform(2.0)),
+        # Leak: g 3e-5 S/cm² soma (Rm ≈ 33 kΩ·cm²), doubled in dendrites with the spine factor;
+        # e_pas −85 mV so that with Ih the cell rests near −70 mV (Hay 2011: e_pas −90 mV).
+        Paint("all", "pas", "g", Uniform(3.0e-5)),
+        Paint("dendrites", "pas", "g", Uniform(6.0e-5)),
+        Paint("all", "pas", "e", Uniform(-85.0)),
+        # Fast Na: soma 0.2 S/cm², AIS 3 S/cm² (Hay 2011 axonal NaTa_t 3.14 S/cm²; Kole et al. 2008).
+        Paint("soma", "dei_nat", "gbar", Uniform(0.2)),
+        Paint("axon", "dei_nat", "gbar", Uniform(0.5)),
+        Paint("ais", "dei_nat", "gbar", Uniform(3.0)),
+        Paint("ais", "dei_nat", "vshift", Uniform(-7.0)),
+        # Dendritic Na with slow inactivation: 0.02 S/cm² (Hay 2011 apical NaTa_t 0.0213 S/cm²;
+        # Stuart & Sakmann 1994 Nature 367:69), ar 0.8 (Migliore et al. 1999).
+        Paint("apical", "dei_nad", "gbar", Uniform(0.02)),
+        Paint("apical", "dei_nad", "ar", Uniform(0.8)),
+        Paint("basal", "dei_nad", "gbar", Uniform(0.01)),
+        # Delayed rectifier: soma/axon 0.05, dendrites 0.005 S/cm² (Migliore et al. 1999 order).
+        Paint("all", "dei_kdr", "gbar", Uniform(0.005)),
+        Paint("soma", "dei_kdr", "gbar", Uniform(0.05)),
+        Paint("axon", "dei_kdr", "gbar", Uniform(0.1)),
+        # A-type K rising linearly with distance, 0.029·(1 + d/100 µm) S/cm² capped at 500 µm
+        # (Wilmes 2016 after Hoffman et al. 1997 Nature 387:869); proximal kinetics below 100 µm,
+        # distal beyond (Migliore et al. 1999).
+        Paint("dendrites", "dei_ka", "gbar", Linear(0.029, 100.0, 500.0)),
+        Paint("soma", "dei_ka", "gbar", Uniform(0.029)),
+        *_distal_ka_kinetics(),
+        # Ih rising exponentially along the apical dendrite (Kole et al. 2006 J Neurosci 26:1677;
+        # Hay 2011 form 0.0002·(−0.8696 + 2.087·exp(d/L)) with L = 1/(3.6161/max distance)).
+        Paint("soma", "dei_ih", "gbar", Uniform(8.0e-5)),
+        Paint("basal", "dei_ih", "gbar", Uniform(8.0e-5)),
+        Paint("apical", "dei_ih", "gbar", Exponential(2.0e-4, -0.8696, 2.087, 323.0)),
+        # High-voltage-activated Ca everywhere in soma and dendrites, x10 in the hot zone;
+        # T-type Ca in soma and hot zone (Hay 2011: Ca_HVA 5.55e-5 → 5.55e-4, Ca_LVA 1.87e-4 →
+        # 1.87e-2 S/cm² inside 685–885 µm).
+        Paint("soma", "dei_cahva", "gbar", Uniform(1.0e-3)),
+        Paint("apical", "dei_cahva", "gbar", Uniform(5.55e-5)),
+        Paint("hot_zone", "dei_cahva", "gbar", Uniform(5.55e-4)),
+        Paint("soma", "dei_cat", "gbar", Uniform(3.0e-3)),
+        Paint("apical", "dei_cat", "gbar", Uniform(1.87e-4)),
+        Paint("hot_zone", "dei_cat", "gbar", Uniform(1.87e-2)),
+        # SK: soma 0.08 (Hay 2011 soma SK_E2 0.0843), apical 0.0012 S/cm² (Hay 2011).
+        Paint("soma", "dei_sk", "gbar", Uniform(0.08)),
+        Paint("apical", "dei_sk", "gbar", Uniform(1.2e-3)),
+        # Ca pools: soma decay 460 ms, gamma 5e-4; dendrites decay 120 ms, gamma 5e-4 (Hay 2011).
+        Paint("soma", "dei_cad", "decay", Uniform(460.0)),
+        Paint("soma", "dei_cad", "gamma", Uniform(5.0e-4)),
+        Paint("apical", "dei_cad", "decay", Uniform(122.0)),
+        Paint("apical", "dei_cad", "gamma", Uniform(5.09e-4)),
+    )
+
+
+def _distal_ka_kinetics() -> tuple:
+    """Distal A-type kinetics beyond 100 µm (Migliore et al. 1999 kad)."""
+    return (
+        Paint("distal_ka", "dei_ka", "vhalfn", Uniform(-1.0)),
+        Paint("distal_ka", "dei_ka", "a0n", Uniform(0.1)),
+        Paint("distal_ka", "dei_ka", "zetan", Uniform(-1.8)),
+        Paint("distal_ka", "dei_ka", "gmn", Uniform(0.39)),
+    )
+
+
+def l5_pyramidal(name: str = "l5pc") -> CellSpec:
+    """The default stylised L5 pyramidal cell (34 °C, E_Na 50, E_K −85 mV as in Hay 2011)."""
+    regions = STANDARD_REGIONS + (Region("distal_ka", ("basal", "trunk", "oblique", "tuft"), 100.0),)
+    return CellSpec(name=name, branches=l5_morphology(), regions=regions, paints=l5_paints(),
+                    description="Stylised thick-tufted L5 pyramidal cell (Wilmes 2016 layout, Hay 2011 channels)")

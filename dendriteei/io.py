@@ -1,0 +1,62 @@
+"""Writing protocol results: CSV tables, a PNG figure and a JSON of parameters and versions."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import platform
+import subprocess
+from pathlib import Path
+
+from . import __version__
+
+
+def git_commit() -> str | None:
+    """The checkout's commit, if the package runs from a git work tree."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def provenance() -> dict:
+    """Versions and machine facts to store beside every result."""
+    import neuron
+    import numpy
+    import pandas
+
+    from . import mechanisms
+    return {"dendriteei": __version__, "neuron": neuron.__version__, "numpy": numpy.__version__,
+            "pandas": pandas.__version__, "python": platform.python_version(),
+            "mechanisms": mechanisms.describe(), "git_commit": git_commit(),
+            "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "host": platform.node()}
+
+
+def write_result(name: str, result, params, spec, out_dir, figure=None) -> dict[str, Path]:
+    """Write <name>.csv, <name>_traces.csv.gz, <name>.png and <name>.json into out_dir.
+    Each file is written to a temporary name and renamed, so a crash leaves no partial file."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"summary": out / f"{name}.csv", "traces": out / f"{name}_traces.csv.gz",
+             "metadata": out / f"{name}.json"}
+
+    def atomic(path: Path, write):
+        tmp = path.with_name(path.name + ".tmp")
+        write(tmp)
+        tmp.replace(path)
+
+    atomic(paths["summary"], lambda p: result.summary.to_csv(p, index=False))
+    if not result.traces.empty:
+        atomic(paths["traces"], lambda p: result.traces.to_csv(p, index=False, compression="gzip"))
+    else:
+        paths.pop("traces")
+    metadata = {"protocol": name, "parameters": dataclasses.asdict(params),
+                "cell": spec.to_dict(), "provenance": provenance()}
+    atomic(paths["metadata"], lambda p: p.write_text(json.dumps(metadata, indent=1, default=str)))
+    if figure is not None:
+        paths["figure"] = out / f"{name}.png"
+        atomic(paths["figure"], lambda p: figure.savefig(p, dpi=120, format="png"))
+    return paths

@@ -1,0 +1,401 @@
+"""Compile, cache and load the NMODL mechanisms (``dei_*``) that dendriteei ships.
+
+The mod files are compiled once per (mod content, NEURON version, CPU architecture) into
+``cache_root()/mechanisms/<hash16>-nrn<version>-<arch>/`` and loaded with
+``h.nrn_load_dll``. If NEURON already holds our mechanisms (a classic ``nrnivmodl mod``
+whose ``<arch>/`` directory NEURON auto-loaded from the working directory), that library
+is used instead, provided it was compiled from the current mod files.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+LIBRARY_NAME = "libnrnmech.so"
+STAMP_NAME = "build.json"
+NEURON_PIN = "neuron>=9,<10"
+
+# What load() did in this process, per mod_hash: {"library": Path | None, "how": "cache" | "cwd" | "external"}
+_loaded_by_hash: dict[str, dict] = {}
+
+
+class MechanismError(RuntimeError):
+    """The mechanisms cannot be found, compiled or loaded; the message says how to fix it."""
+
+
+def mod_dir() -> Path:
+    """Directory of the shipped mod sources: installed ``mod_src/`` or the checkout's ``mod/``."""
+    candidates = (PACKAGE_DIR / "mod_src", PACKAGE_DIR.parent / "mod")
+    for candidate in candidates:
+        if any(candidate.glob("*.mod")):
+            return candidate
+    raise MechanismError(
+        f"no .mod files in {candidates[0]} or {candidates[1]}: the installation is incomplete; "
+        "reinstall from the repository with `pip install --force-reinstall .`"
+    )
+
+
+def _source_dir(directory: str | os.PathLike | None) -> Path:
+    """The mod directory to use: ``directory`` if given (must hold .mod files), else ``mod_dir()``."""
+    if directory is None:
+        return mod_dir()
+    source = Path(directory).resolve()
+    if not any(source.glob("*.mod")):
+        raise MechanismError(f"no .mod files in {source}: pass a directory that holds the mod sources")
+    return source
+
+
+def _mod_files(source: Path) -> list[Path]:
+    return sorted(source.glob("*.mod"), key=lambda path: path.name)
+
+
+def mod_hash(directory: str | os.PathLike | None = None) -> str:
+    """sha256 (hex) over the sorted (file name, content) pairs of the ``*.mod`` files."""
+    digest = hashlib.sha256()
+    for path in _mod_files(_source_dir(directory)):
+        content = path.read_bytes()
+        for part in (path.name.encode(), content):
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+    return digest.hexdigest()
+
+
+_COMMENT_BLOCK = re.compile(r"^\s*(COMMENT|VERBATIM)\b.*?^\s*END\1\b", re.MULTILINE | re.DOTALL)
+_LINE_COMMENT = re.compile(r"[:?].*$", re.MULTILINE)
+_DECLARATION = re.compile(r"\b(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
+
+
+def _declared_names(mod_file: Path) -> set[str]:
+    """Mechanism names declared in one mod file's NEURON block (``SUFFIX nothing`` excluded)."""
+    text = mod_file.read_text(encoding="utf-8", errors="replace")
+    text = _LINE_COMMENT.sub("", _COMMENT_BLOCK.sub("", text))
+    return set(_DECLARATION.findall(text)) - {"nothing"}
+
+
+def expected_mechanisms(directory: str | os.PathLike | None = None) -> set[str]:
+    """Mechanism names (density suffixes and point processes) the mod files declare."""
+    return set().union(*(_declared_names(path) for path in _mod_files(_source_dir(directory))))
+
+
+def cache_root() -> Path:
+    """``$DENDRITEEI_CACHE``, else ``$XDG_CACHE_HOME/dendriteei``, else ``~/.cache/dendriteei``."""
+    if os.environ.get("DENDRITEEI_CACHE"):
+        return Path(os.environ["DENDRITEEI_CACHE"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "dendriteei"
+
+
+def _neuron():
+    """The ``neuron`` module, or MechanismError saying how to install it."""
+    try:
+        import neuron
+    except ImportError as error:
+        raise MechanismError(
+            f"NEURON is not importable from {sys.executable} ({error}): run `pip install '{NEURON_PIN}'`"
+        ) from error
+    return neuron
+
+
+def _neuron_version() -> str:
+    return _neuron().__version__
+
+
+def _arch() -> str:
+    return platform.machine() or "unknown"
+
+
+def _build_dir(source: Path) -> Path:
+    version = re.sub(r"[^A-Za-z0-9._-]", "_", _neuron_version())
+    return cache_root() / "mechanisms" / f"{mod_hash(source)[:16]}-nrn{version}-{_arch()}"
+
+
+def _find_library(directory: Path) -> Path | None:
+    """The ``libnrnmech.so`` that nrnivmodl wrote under ``directory/<arch>/``, if any."""
+    preferred = [directory / _arch() / ".libs" / LIBRARY_NAME, directory / _arch() / LIBRARY_NAME]
+    found = preferred + sorted(directory.glob(f"*/.libs/{LIBRARY_NAME}")) + sorted(
+        directory.glob(f"*/{LIBRARY_NAME}")
+    )
+    return next((path for path in found if path.is_file()), None)
+
+
+def _completed_library(build_dir: Path, expected_hash: str) -> Path | None:
+    """Library of a finished build in ``build_dir`` (stamp written, hash matches), else None."""
+    try:
+        stamp = json.loads((build_dir / STAMP_NAME).read_text())
+    except (OSError, ValueError):
+        return None
+    library = build_dir / stamp.get("library", "")
+    if stamp.get("mod_hash") != expected_hash or not library.is_file():
+        return None
+    return library
+
+
+def _find_nrnivmodl() -> Path | None:
+    """nrnivmodl beside the running interpreter (same environment as ``neuron``), else on PATH."""
+    beside_python = Path(sys.executable).parent / "nrnivmodl"
+    if beside_python.is_file() and os.access(beside_python, os.X_OK):
+        return beside_python
+    on_path = shutil.which("nrnivmodl")
+    return Path(on_path) if on_path else None
+
+
+@contextlib.contextmanager
+def _exclusive_lock(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive fcntl lock on ``lock_file`` (blocks until other holders release it)."""
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _output_tail(output: str, lines: int = 25) -> str:
+    """Last lines of nrnivmodl's output, without colour codes or its wrapper's Python traceback."""
+    text = _ANSI_ESCAPE.sub("", output)
+    text = text.split("Traceback (most recent call last):")[0]
+    kept = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(kept[-lines:])
+
+
+def _compile(source: Path, staging: Path, nrnivmodl: Path) -> Path:
+    """Copy the mod files into ``staging/mod`` and run nrnivmodl there; returns the library."""
+    mod_copy = staging / "mod"
+    mod_copy.mkdir()
+    for path in _mod_files(source):
+        shutil.copy2(path, mod_copy / path.name)
+    result = subprocess.run(
+        [str(nrnivmodl), "mod"],
+        cwd=staging,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+    (staging / "build.log").write_text(result.stdout)
+    library = _find_library(staging)
+    if result.returncode != 0 or library is None:
+        raise MechanismError(
+            f"nrnivmodl failed to compile the mod files of {source} (exit code {result.returncode}):\n"
+            f"{_output_tail(result.stdout)}\n"
+            "If the error is about the compiler rather than a mod file, install a C++ compiler "
+            "(Debian/Ubuntu: `sudo apt-get install g++`; macOS: `xcode-select --install`) "
+            "and run `dendriteei build` again."
+        )
+    return library
+
+
+def build(force: bool = False, directory: str | os.PathLike | None = None) -> Path:
+    """Compile the mod files into the cache (once per content/NEURON/arch); returns libnrnmech.so.
+
+    Safe to call from several processes at once: one compiles under a file lock while the
+    others wait, and the build directory appears by an atomic rename only once complete.
+    """
+    source = _source_dir(directory)
+    digest = mod_hash(source)
+    target = _build_dir(source)
+    if not force and (library := _completed_library(target, digest)):
+        return library
+    nrnivmodl = _find_nrnivmodl()
+    if nrnivmodl is None:
+        raise MechanismError(
+            f"nrnivmodl not found (looked beside {sys.executable} and on PATH); it comes with "
+            f"NEURON: run `{sys.executable} -m pip install '{NEURON_PIN}'`"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive_lock(target.parent / f"{target.name}.lock"):
+        if not force and (library := _completed_library(target, digest)):
+            return library  # another process finished it while we waited for the lock
+        for leftover in target.parent.glob(f".{target.name}.*"):
+            shutil.rmtree(leftover, ignore_errors=True)  # from builds that were killed
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
+        try:
+            library = _compile(source, staging, nrnivmodl)
+            stamp = {
+                "mod_hash": digest,
+                "neuron_version": _neuron_version(),
+                "arch": _arch(),
+                "built_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                "mod_files": [path.name for path in _mod_files(source)],
+                "mod_source": str(source),
+                "library": str(library.relative_to(staging)),
+            }
+            (staging / STAMP_NAME).write_text(json.dumps(stamp, indent=2) + "\n")
+            if target.exists():
+                target.rename(Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent)) / "old")
+            staging.rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            for old in target.parent.glob(f".{target.name}.old-*"):
+                shutil.rmtree(old, ignore_errors=True)
+    return target / stamp["library"]
+
+
+def _autobuild_enabled() -> bool:
+    return os.environ.get("DENDRITEEI_AUTOBUILD", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _mechanism_types():
+    """NEURON's lists of density mechanisms and of point processes."""
+    h = _neuron().h
+    return h.MechanismType(0), h.MechanismType(1)
+
+
+def loaded_mechanisms() -> set[str]:
+    """Names of all mechanisms NEURON knows in this process (density and point processes)."""
+    names = set()
+    for mechanism_type in _mechanism_types():
+        name = _neuron().h.ref("")
+        for index in range(int(mechanism_type.count())):
+            mechanism_type.select(index)
+            mechanism_type.selected(name)
+            names.add(name[0])
+    return names
+
+
+def _loaded_code(name: str) -> str:
+    """NMODL text NEURON registered for loaded mechanism ``name`` ('' if the library lacks it)."""
+    for mechanism_type in _mechanism_types():
+        mechanism_type.select(name)  # an unknown name leaves the previous selection
+        selected = _neuron().h.ref("")
+        mechanism_type.selected(selected)
+        if selected[0] == name:
+            return mechanism_type.code()
+    return ""
+
+
+def _cwd_library() -> Path | None:
+    """The ``<arch>/libnrnmech.so`` in the working directory that NEURON auto-loads, if any."""
+    return _find_library(Path.cwd())
+
+
+def _display(path: Path) -> str:
+    """``path`` as ``./relative`` when it lies below the working directory, else absolute."""
+    try:
+        return f"./{path.resolve().relative_to(Path.cwd().resolve())}"
+    except ValueError:
+        return str(path)
+
+
+def _preloaded_problem(source: Path, expected: set[str]) -> str | None:
+    """Why the mechanisms NEURON already holds do not match ``source`` (None if they do)."""
+    missing = expected - loaded_mechanisms()
+    if missing:
+        return f"lack {', '.join(sorted(missing))} (declared in {_display(source)})"
+    cwd_library = _cwd_library()
+    for mod_file in _mod_files(source):
+        for name in sorted(_declared_names(mod_file)):
+            code = _loaded_code(name)
+            if code:
+                current = mod_file.read_text(encoding="utf-8", errors="replace")
+                changed = code.splitlines() != current.splitlines()
+            else:  # library built without embedded NMODL text: fall back to modification times
+                changed = cwd_library is not None and mod_file.stat().st_mtime > cwd_library.stat().st_mtime
+            if changed:
+                return f"are older than {_display(mod_file)} (mechanism {name} differs)"
+    return None
+
+
+def _check_preloaded(source: Path, expected: set[str]) -> None:
+    """Raise MechanismError if NEURON's already loaded mechanisms are stale or incomplete."""
+    problem = _preloaded_problem(source, expected)
+    if problem is None:
+        return
+    cwd_library = _cwd_library()
+    if cwd_library is not None:
+        arch_dir = _display(cwd_library.parent.parent if cwd_library.parent.name == ".libs" else cwd_library.parent)
+        raise MechanismError(
+            f"compiled mechanisms in {arch_dir} {problem}: run `nrnivmodl {_display(source)}` again "
+            f"(or delete {arch_dir} to let dendriteei build its own cache)"
+        )
+    if _loaded_by_hash:
+        raise MechanismError(
+            f"the mechanisms loaded earlier in this process {problem}; NEURON cannot unload them: "
+            "restart Python to load the current mod files"
+        )
+    raise MechanismError(
+        f"the mechanisms NEURON already loaded {problem}: recompile them with "
+        f"`nrnivmodl {_display(source)}`, or stop loading them before dendriteei does"
+    )
+
+
+def _load_library(library: Path) -> None:
+    """``h.nrn_load_dll(library)``, raising MechanismError if NEURON refuses it."""
+    if not _neuron().h.nrn_load_dll(str(library)):
+        raise MechanismError(
+            f"NEURON could not load {library}: rebuild it with `dendriteei build --force`"
+        )
+
+
+def load(directory: str | os.PathLike | None = None) -> Path | None:
+    """Make the mechanisms available in this process (idempotent); returns the library used.
+
+    Reuses mechanisms NEURON already holds (e.g. auto-loaded from ``./<arch>/``) after
+    checking they match the mod files; otherwise loads the cached build, compiling it first
+    unless ``DENDRITEEI_AUTOBUILD=0``. Returns None if the already loaded library is unknown.
+    """
+    source = _source_dir(directory)
+    digest = mod_hash(source)
+    if digest in _loaded_by_hash:
+        return _loaded_by_hash[digest]["library"]
+    expected = expected_mechanisms(source)
+    if expected & loaded_mechanisms():
+        _check_preloaded(source, expected)
+        library = _cwd_library()
+        _loaded_by_hash[digest] = {"library": library, "how": "cwd" if library else "external"}
+        return library
+    if _autobuild_enabled():
+        library = build(directory=source)
+    else:
+        library = _completed_library(_build_dir(source), digest)
+        if library is None:
+            raise MechanismError(
+                "compiled mechanisms not found: run `dendriteei build` "
+                "(or `nrnivmodl mod` in the repository)"
+            )
+    _load_library(library)
+    missing = expected - loaded_mechanisms()
+    if missing:
+        raise MechanismError(
+            f"{library} did not provide {', '.join(sorted(missing))}: rebuild it with "
+            "`dendriteei build --force`"
+        )
+    _loaded_by_hash[digest] = {"library": library, "how": "cache"}
+    return library
+
+
+def describe(directory: str | os.PathLike | None = None) -> dict:
+    """JSON-able provenance of the mechanisms: mod hash, NEURON version, arch, library, origin.
+
+    ``library`` and ``loaded_from`` ("cache", "cwd" or "external") are None until ``load()``.
+    """
+    source = _source_dir(directory)
+    digest = mod_hash(source)
+    record = _loaded_by_hash.get(digest, {})
+    library = record.get("library")
+    return {
+        "mod_hash": digest,
+        "mod_dir": str(source),
+        "mod_files": [path.name for path in _mod_files(source)],
+        "neuron_version": _neuron_version(),
+        "arch": _arch(),
+        "library": str(library) if library else None,
+        "loaded_from": record.get("how"),
+    }

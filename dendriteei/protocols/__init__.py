@@ -1,0 +1,37 @@
+"""Protocol registry: each protocol is a parameter dataclass, a runner and a plot."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..parameters import ParameterError
+from . import bac_firing, bap_attenuation
+from .common import ProtocolResult, RunParams
+
+
+@dataclass(frozen=True)
+class Protocol:
+    name: str
+    params_type: type
+    run: Callable[..., ProtocolResult]
+    plot: str  # name of the function in dendriteei.plotting
+    summary: str
+
+
+PROTOCOLS = {
+    p.name: p for p in (
+        Protocol("bap-attenuation", bap_attenuation.BapAttenuationParams, bap_attenuation.run,
+                 "plot_bap_attenuation", "bAP peak voltage and Ca against path distance"),
+        Protocol("bac-firing", bac_firing.BacFiringParams, bac_firing.run,
+                 "plot_bac_firing", "somatic pulse, distal EPSP and both: Ca spike and burst"),
+    )
+}
+
+
+def get(name: str) -> Protocol:
+    if name not in PROTOCOLS:
+        raise ParameterError(f"unknown protocol {name!r}; available: {', '.join(PROTOCOLS)}")
+    return PROTOCOLS[name]
+
+
+__all__ = ["PROTOCOLS", "Protocol", "ProtocolResult", "RunParams", "get"]

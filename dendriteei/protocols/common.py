@@ -1,0 +1,44 @@
+"""What every protocol shares: the cell choice, numerics and the result type."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..cells import l5_pyramidal
+from ..parameters import ParameterError, parameter
+from ..spec import CellSpec
+from ..swc import load_swc
+
+BUILTIN_CELLS = {"l5_pyramidal": l5_pyramidal}
+
+
+@dataclass(frozen=True)
+class RunParams:
+    """Cell and numerics (base of every protocol's parameters)."""
+    cell: str = parameter("l5_pyramidal", "", doc="built-in cell name, or path to a .swc or cell-spec .json file")
+    dt_ms: float = parameter(0.025, "ms", 0.001, 0.2, "fixed time step (ignored with cvode)")
+    cvode: bool = parameter(False, "", doc="use NEURON's variable-step integrator (CVODE)")
+    atol: float = parameter(1e-4, "", 1e-8, 1e-2, "CVODE absolute tolerance")
+    settle_ms: float = parameter(300.0, "ms", 0.0, 5000.0, "time to reach rest before stimulation")
+
+
+@dataclass
+class ProtocolResult:
+    """A protocol's tidy summary table (one row per condition and site) and its traces."""
+    summary: pd.DataFrame
+    traces: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def cell_spec(name: str) -> CellSpec:
+    """Resolve the ``cell`` parameter to a spec."""
+    if name in BUILTIN_CELLS:
+        return BUILTIN_CELLS[name]()
+    path = Path(name)
+    if path.suffix.lower() == ".swc" and path.exists():
+        return load_swc(path)
+    if path.suffix.lower() == ".json" and path.exists():
+        return CellSpec.from_json(path.read_text())
+    raise ParameterError(f"cell = {name!r}: not a built-in cell ({', '.join(BUILTIN_CELLS)}) "
+                         "nor an existing .swc / .json file")

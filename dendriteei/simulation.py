@@ -1,0 +1,173 @@
+"""Stimulate, record and run a built cell; results come back as numpy/pandas.
+
+With :mod:`dendriteei.builder`, the only module that touches NEURON.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .builder import BuiltCell, Site
+
+#: Units of recordable variables (NEURON's own units).
+UNITS = {"v": "mV", "cai": "mM", "ica": "mA/cm2", "ina": "mA/cm2", "ik": "mA/cm2"}
+
+
+class SimulationDiverged(RuntimeError):
+    """A recorded variable became NaN or infinite."""
+
+
+def unit_of(variable: str) -> str:
+    if variable in UNITS:
+        return UNITS[variable]
+    if variable.startswith("i"):
+        return "mA/cm2"
+    if variable.startswith("g"):
+        return "S/cm2"
+    return "1"
+
+
+@dataclass
+class Trace:
+    site: str
+    variable: str
+    unit: str
+    distance_um: float
+    t_ms: np.ndarray
+    values: np.ndarray
+
+
+@dataclass
+class Traces:
+    """Recorded traces keyed by (site, variable), and spike times keyed by site."""
+    traces: dict = field(default_factory=dict)
+    spikes_ms: dict = field(default_factory=dict)
+
+    def __getitem__(self, key) -> Trace:
+        return self.traces[key]
+
+    def window(self, site: str, variable: str, start_ms: float, stop_ms: float = np.inf):
+        """(t, values) restricted to start_ms <= t <= stop_ms."""
+        tr = self.traces[(site, variable)]
+        keep = (tr.t_ms >= start_ms) & (tr.t_ms <= stop_ms)
+        return tr.t_ms[keep], tr.values[keep]
+
+    def value_at(self, site: str, variable: str, t_ms: float) -> float:
+        tr = self.traces[(site, variable)]
+        return float(np.interp(t_ms, tr.t_ms, tr.values))
+
+    def frame(self, sample_ms: float | None = None) -> pd.DataFrame:
+        """Tidy long table: site, variable, unit, distance_um, t_ms, value.
+        With ``sample_ms`` every trace is interpolated on a common grid."""
+        parts = []
+        for tr in self.traces.values():
+            t, y = tr.t_ms, tr.values
+            if sample_ms is not None:
+                grid = np.arange(t[0], t[-1] + 1e-9, sample_ms)
+                t, y = grid, np.interp(grid, tr.t_ms, tr.values)
+            parts.append(pd.DataFrame({"site": tr.site, "variable": tr.variable, "unit": tr.unit,
+                                       "distance_um": tr.distance_um, "t_ms": t, "value": y}))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            columns=["site", "variable", "unit", "distance_um", "t_ms", "value"])
+
+
+class Simulation:
+    """One run of one built cell: add stimuli and recordings, then :meth:`run`.
+
+    Fixed step (``dt_ms``) by default; ``cvode=True`` uses NEURON's variable-step
+    integrator with absolute tolerance ``atol``.
+    """
+
+    def __init__(self, cell: BuiltCell, dt_ms: float = 0.025, cvode: bool = False, atol: float = 1e-4):
+        self.cell = cell
+        self.h = cell.h
+        self.dt_ms = dt_ms
+        self.cvode = cvode
+        self.atol = atol
+        self._keep = []
+        self._records = []
+        self._spike_records = []
+
+    def _segment(self, site: Site):
+        return self.cell.resolve(site)
+
+    # -- stimuli -------------------------------------------------------------
+    def current_pulse(self, site: Site, amplitude_nA: float, delay_ms: float, duration_ms: float) -> None:
+        """Square current pulse (nA) injected at a site."""
+        seg, _ = self._segment(site)
+        clamp = self.h.IClamp(seg)
+        clamp.amp, clamp.delay, clamp.dur = amplitude_nA, delay_ms, duration_ms
+        self._keep.append(clamp)
+
+    def epsc_current(self, site: Site, peak_nA: float, onset_ms: float,
+                     tau_rise_ms: float = 0.5, tau_decay_ms: float = 5.0) -> None:
+        """Double-exponential EPSP-shaped current (peak in nA) from onset_ms, as the
+        'EPSP-like' injection of Larkum et al. 1999 and Hay et al. 2011."""
+        if tau_decay_ms <= tau_rise_ms:
+            raise ValueError("tau_decay_ms must exceed tau_rise_ms")
+        seg, _ = self._segment(site)
+        t_peak = tau_rise_ms * tau_decay_ms / (tau_decay_ms - tau_rise_ms) * np.log(tau_decay_ms / tau_rise_ms)
+        norm = np.exp(-t_peak / tau_decay_ms) - np.exp(-t_peak / tau_rise_ms)
+        step = 0.025
+        t_rel = np.arange(0.0, 10 * tau_decay_ms, step)
+        wave = peak_nA * (np.exp(-t_rel / tau_decay_ms) - np.exp(-t_rel / tau_rise_ms)) / norm
+        t = np.concatenate(([0.0, onset_ms - 1e-6], onset_ms + t_rel, [onset_ms + t_rel[-1] + step]))
+        amp = np.concatenate(([0.0, 0.0], wave, [0.0]))
+        clamp = self.h.IClamp(seg)
+        clamp.delay, clamp.dur = 0.0, 1e9
+        tvec, avec = self.h.Vector(t), self.h.Vector(amp)
+        avec.play(clamp._ref_amp, tvec, 1)  # 1: continuous (CVODE-safe interpolation)
+        self._keep += [clamp, tvec, avec]
+
+    # -- recordings ------------------------------------------------------------
+    def record(self, site: Site, variables=("v",)) -> None:
+        """Record variables (e.g. 'v', 'cai', 'ica', 'ik', 'm_dei_nat') at a site, at every step."""
+        seg, distance = self._segment(site)
+        for var in variables:
+            try:
+                ref = getattr(seg, f"_ref_{var}")
+            except (AttributeError, NameError, TypeError):
+                raise ValueError(f"cannot record {var!r} at site {site.name!r}: the segment has no such "
+                                 "variable (is the mechanism or ion present there?)") from None
+            vec = self.h.Vector()
+            vec.record(ref)
+            self._records.append((site.name, var, distance, vec))
+
+    def record_spikes(self, site: Site, threshold_mV: float = -20.0) -> None:
+        """Record times (ms) of upward crossings of threshold_mV at a site."""
+        seg, _ = self._segment(site)
+        netcon = self.h.NetCon(seg._ref_v, None, sec=seg.sec)
+        netcon.threshold = threshold_mV
+        times = self.h.Vector()
+        netcon.record(times)
+        self._spike_records.append((site.name, times, netcon))
+
+    # -- run -------------------------------------------------------------------
+    def run(self, tstop_ms: float) -> Traces:
+        """Initialise to the spec's v_init and integrate to tstop_ms."""
+        h, spec = self.h, self.cell.spec
+        h.celsius = spec.celsius
+        cvode = h.CVode()
+        cvode.active(1 if self.cvode else 0)
+        if self.cvode:
+            cvode.atol(self.atol)
+        h.dt = self.dt_ms
+        h.steps_per_ms = 1.0 / self.dt_ms
+        t_vec = h.Vector()
+        t_vec.record(h._ref_t)
+        h.finitialize(spec.v_init_mV)
+        h.continuerun(tstop_ms)
+        t = np.array(t_vec)
+        out = Traces()
+        for site, var, distance, vec in self._records:
+            values = np.array(vec)
+            if not np.all(np.isfinite(values)):
+                bad = t[np.argmax(~np.isfinite(values))]
+                raise SimulationDiverged(f"{var} at {site} became non-finite at t = {bad:.3f} ms")
+            out.traces[(site, var)] = Trace(site, var, unit_of(var), distance, t, values)
+        for site, times, _ in self._spike_records:
+            out.spikes_ms[site] = np.array(times)
+        cvode.active(0)
+        return out

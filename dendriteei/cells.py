@@ -58,19 +58,20 @@ def l5_morphology() -> tuple:
         # axon by two 30 µm sections); AIS diameter 1.2 µm (Kole et al. 2008 Nat Neurosci 11:178).
         Branch("ais", "ais", "soma", 0.0, 30.0, 1.2, 1.0),
         Branch("axon", "axon", "ais", 1.0, 30.0, 1.0),
-        # Apical trunk to the main bifurcation at 700 µm path distance (L5 thick-tufted cells:
-        # Larkum et al. 1999), tapering 3 → 1.6 µm.
-        Branch("trunk", "trunk", "soma", 1.0, 690.0, 3.0, 1.6),
-        # Two obliques leaving the trunk at ~100 and ~250 µm: 250 µm long, 0.6 µm thick
-        # (Wilmes 2016 oblique: 300 µm x 0.4 µm at 100 µm).
-        Branch("oblique_0", "oblique", "trunk", 100.0 / 690.0, 250.0, 0.8, 0.5),
-        Branch("oblique_1", "oblique", "trunk", 250.0 / 690.0, 250.0, 0.8, 0.5),
+        # Apical trunk to the main bifurcation at ~890 µm path distance, just beyond the Ca hot
+        # zone (Larkum et al. 1999; Hay 2011), tapering 3 → 1.4 µm.
+        Branch("trunk", "trunk", "soma", 1.0, 880.0, 3.0, 1.4),
+        # Oblique dendrites: six side branches of 200 µm (diam 0.8 → 0.5 µm) leaving the trunk
+        # between 60 and 400 µm (Wilmes 2016 used one 300 µm x 0.4 µm oblique at 100 µm; L5 trunks
+        # carry several obliques, which load the trunk and shape bAP attenuation).
+        *(Branch(f"oblique_{k}", "oblique", "trunk", d / 880.0, 200.0, 0.8, 0.5)
+          for k, d in enumerate((60.0, 120.0, 180.0, 240.0, 320.0, 400.0))),
     ]
-    # Tuft: 2 then 4 branches of 300 µm, diam 1.33 and 0.89 µm (Wilmes 2016).
-    branches += [Branch("tuft_0", "tuft", "trunk", 1.0, 300.0, 1.33),
-                 Branch("tuft_1", "tuft", "trunk", 1.0, 300.0, 1.33)]
+    # Tuft: 2 then 4 branches of 250 µm, diam 1.33 and 0.89 µm (Wilmes 2016: 300 µm).
+    branches += [Branch("tuft_0", "tuft", "trunk", 1.0, 250.0, 1.33),
+                 Branch("tuft_1", "tuft", "trunk", 1.0, 250.0, 1.33)]
     for parent in ("tuft_0", "tuft_1"):
-        branches += [Branch(f"{parent}_{k}", "tuft", parent, 1.0, 300.0, 0.89) for k in (0, 1)]
+        branches += [Branch(f"{parent}_{k}", "tuft", parent, 1.0, 250.0, 0.89) for k in (0, 1)]
     # Basal tree: three primary dendrites, each 1 -> 2 -> 4 branches of 150 µm with diameters
     # 1, 0.67, 0.44 µm (Wilmes 2016 had one such tree).
     for k in range(3):
@@ -87,10 +88,10 @@ def l5_paints() -> tuple:
         Paint("all", MEMBRANE, "cm", Uniform(1.0)),
         Paint("dendrites", MEMBRANE, "cm", Uniform(2.0)),
         # Leak: g 3e-5 S/cm² soma (Rm ≈ 33 kΩ·cm²), doubled in dendrites with the spine factor;
-        # e_pas −85 mV so that with Ih the cell rests near −70 mV (Hay 2011: e_pas −90 mV).
+        # e_pas −80 mV so that with Ih the soma rests near −73 mV (Hay 2011: e_pas −90 mV).
         Paint("all", "pas", "g", Uniform(3.0e-5)),
         Paint("dendrites", "pas", "g", Uniform(6.0e-5)),
-        Paint("all", "pas", "e", Uniform(-85.0)),
+        Paint("all", "pas", "e", Uniform(-80.0)),
         # Fast Na: soma 0.2 S/cm², AIS 3 S/cm² (Hay 2011 axonal NaTa_t 3.14 S/cm²; Kole et al. 2008).
         Paint("soma", "dei_nat", "gbar", Uniform(0.2)),
         Paint("axon", "dei_nat", "gbar", Uniform(0.5)),
@@ -105,11 +106,13 @@ def l5_paints() -> tuple:
         Paint("all", "dei_kdr", "gbar", Uniform(0.005)),
         Paint("soma", "dei_kdr", "gbar", Uniform(0.05)),
         Paint("axon", "dei_kdr", "gbar", Uniform(0.1)),
-        # A-type K rising linearly with distance, 0.029·(1 + d/100 µm) S/cm² capped at 500 µm
-        # (Wilmes 2016 after Hoffman et al. 1997 Nature 387:869); proximal kinetics below 100 µm,
-        # distal beyond (Migliore et al. 1999).
-        Paint("dendrites", "dei_ka", "gbar", Linear(0.029, 100.0, 500.0)),
-        Paint("soma", "dei_ka", "gbar", Uniform(0.029)),
+        # A-type K rising linearly with distance (Hoffman et al. 1997 Nature 387:869): the form of
+        # Wilmes 2016, 0.029·(1 + d/100 µm), halved and capped at 550 µm (not 500) to meet the
+        # bAP amplitudes of Hay 2011 at 620/800 µm (L5 apical A-type density is flatter than in
+        # CA1: Bekkers 2000 J Physiol 525:611). Proximal kinetics below 100 µm, distal beyond
+        # (Migliore et al. 1999).
+        Paint("dendrites", "dei_ka", "gbar", Linear(0.015, 100.0, 550.0)),
+        Paint("soma", "dei_ka", "gbar", Uniform(0.015)),
         *_distal_ka_kinetics(),
         # Ih rising exponentially along the apical dendrite (Kole et al. 2006 J Neurosci 26:1677;
         # Hay 2011 form 0.0002·(−0.8696 + 2.087·exp(d/L)) with L = 1/(3.6161/max distance)).
@@ -143,6 +146,7 @@ def _distal_ka_kinetics() -> tuple:
         Paint("distal_ka", "dei_ka", "a0n", Uniform(0.1)),
         Paint("distal_ka", "dei_ka", "zetan", Uniform(-1.8)),
         Paint("distal_ka", "dei_ka", "gmn", Uniform(0.39)),
+        Paint("distal_ka", "dei_ka", "nmin", Uniform(0.2)),
     )
 
 

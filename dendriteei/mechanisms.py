@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -28,7 +29,8 @@ LIBRARY_NAME = "libnrnmech.so"
 STAMP_NAME = "build.json"
 NEURON_PIN = "neuron>=9,<10"
 
-# What load() did in this process, per mod_hash: {"library": Path | None, "how": "cache" | "cwd" | "external"}
+# What load() did in this process, per mod_hash:
+# {"library": Path | None, "how": "cache" | "cwd" | "external"}
 _loaded_by_hash: dict[str, dict] = {}
 
 
@@ -48,29 +50,41 @@ def mod_dir() -> Path:
     )
 
 
-def _source_dir(directory: str | os.PathLike | None) -> Path:
-    """The mod directory to use: ``directory`` if given (must hold .mod files), else ``mod_dir()``."""
-    if directory is None:
-        return mod_dir()
-    source = Path(directory).resolve()
-    if not any(source.glob("*.mod")):
-        raise MechanismError(f"no .mod files in {source}: pass a directory that holds the mod sources")
-    return source
+@dataclass(frozen=True)
+class _ModSources:
+    """The ``*.mod`` files of one directory, read once so that hash, build and checks agree."""
 
+    directory: Path
+    contents: dict[str, bytes]  # file name -> bytes, sorted by name
 
-def _mod_files(source: Path) -> list[Path]:
-    return sorted(source.glob("*.mod"), key=lambda path: path.name)
+    @classmethod
+    def read(cls, directory: str | os.PathLike | None = None) -> _ModSources:
+        """Read ``directory`` (default: ``mod_dir()``); it must hold .mod files."""
+        source = mod_dir() if directory is None else Path(directory).resolve()
+        files = sorted(source.glob("*.mod"), key=lambda path: path.name)
+        if not files:
+            raise MechanismError(f"no .mod files in {source}: pass a directory that holds the mod sources")
+        return cls(source, {path.name: path.read_bytes() for path in files})
 
+    def text(self, name: str) -> str:
+        return self.contents[name].decode("utf-8", errors="replace")
 
-def mod_hash(directory: str | os.PathLike | None = None) -> str:
-    """sha256 (hex) over the sorted (file name, content) pairs of the ``*.mod`` files."""
-    digest = hashlib.sha256()
-    for path in _mod_files(_source_dir(directory)):
-        content = path.read_bytes()
-        for part in (path.name.encode(), content):
-            digest.update(len(part).to_bytes(8, "little"))
-            digest.update(part)
-    return digest.hexdigest()
+    def digest(self) -> str:
+        """sha256 (hex) over the (file name, content) pairs, length-prefixed."""
+        digest = hashlib.sha256()
+        for name, content in self.contents.items():
+            for part in (name.encode(), content):
+                digest.update(len(part).to_bytes(8, "little"))
+                digest.update(part)
+        return digest.hexdigest()
+
+    def declared_names(self, name: str) -> set[str]:
+        """Mechanisms declared in the NEURON block of file ``name`` (``SUFFIX nothing`` excluded)."""
+        text = _LINE_COMMENT.sub("", _COMMENT_BLOCK.sub("", self.text(name)))
+        return set(_DECLARATION.findall(text)) - {"nothing"}
+
+    def expected(self) -> set[str]:
+        return set().union(*(self.declared_names(name) for name in self.contents))
 
 
 _COMMENT_BLOCK = re.compile(r"^\s*(COMMENT|VERBATIM)\b.*?^\s*END\1\b", re.MULTILINE | re.DOTALL)
@@ -78,16 +92,14 @@ _LINE_COMMENT = re.compile(r"[:?].*$", re.MULTILINE)
 _DECLARATION = re.compile(r"\b(?:SUFFIX|POINT_PROCESS|ARTIFICIAL_CELL)\s+(\w+)")
 
 
-def _declared_names(mod_file: Path) -> set[str]:
-    """Mechanism names declared in one mod file's NEURON block (``SUFFIX nothing`` excluded)."""
-    text = mod_file.read_text(encoding="utf-8", errors="replace")
-    text = _LINE_COMMENT.sub("", _COMMENT_BLOCK.sub("", text))
-    return set(_DECLARATION.findall(text)) - {"nothing"}
+def mod_hash(directory: str | os.PathLike | None = None) -> str:
+    """sha256 (hex) over the sorted (file name, content) pairs of the ``*.mod`` files."""
+    return _ModSources.read(directory).digest()
 
 
 def expected_mechanisms(directory: str | os.PathLike | None = None) -> set[str]:
     """Mechanism names (density suffixes and point processes) the mod files declare."""
-    return set().union(*(_declared_names(path) for path in _mod_files(_source_dir(directory))))
+    return _ModSources.read(directory).expected()
 
 
 def cache_root() -> Path:
@@ -118,9 +130,10 @@ def _arch() -> str:
     return platform.machine() or "unknown"
 
 
-def _build_dir(source: Path) -> Path:
+def _build_dir(sources: _ModSources) -> Path:
+    """``cache_root()/mechanisms/<hash16>-nrn<NEURON version>-<arch>``."""
     version = re.sub(r"[^A-Za-z0-9._-]", "_", _neuron_version())
-    return cache_root() / "mechanisms" / f"{mod_hash(source)[:16]}-nrn{version}-{_arch()}"
+    return cache_root() / "mechanisms" / f"{sources.digest()[:16]}-nrn{version}-{_arch()}"
 
 
 def _find_library(directory: Path) -> Path | None:
@@ -175,12 +188,12 @@ def _output_tail(output: str, lines: int = 25) -> str:
     return "\n".join(kept[-lines:])
 
 
-def _compile(source: Path, staging: Path, nrnivmodl: Path) -> Path:
-    """Copy the mod files into ``staging/mod`` and run nrnivmodl there; returns the library."""
+def _compile(sources: _ModSources, staging: Path, nrnivmodl: Path) -> Path:
+    """Write the mod files into ``staging/mod`` and run nrnivmodl there; returns the library."""
     mod_copy = staging / "mod"
     mod_copy.mkdir()
-    for path in _mod_files(source):
-        shutil.copy2(path, mod_copy / path.name)
+    for name, content in sources.contents.items():
+        (mod_copy / name).write_bytes(content)
     result = subprocess.run(
         [str(nrnivmodl), "mod"],
         cwd=staging,
@@ -193,7 +206,8 @@ def _compile(source: Path, staging: Path, nrnivmodl: Path) -> Path:
     library = _find_library(staging)
     if result.returncode != 0 or library is None:
         raise MechanismError(
-            f"nrnivmodl failed to compile the mod files of {source} (exit code {result.returncode}):\n"
+            f"nrnivmodl failed to compile the mod files of {sources.directory} "
+            f"(exit code {result.returncode}):\n"
             f"{_output_tail(result.stdout)}\n"
             "If the error is about the compiler rather than a mod file, install a C++ compiler "
             "(Debian/Ubuntu: `sudo apt-get install g++`; macOS: `xcode-select --install`) "
@@ -208,9 +222,13 @@ def build(force: bool = False, directory: str | os.PathLike | None = None) -> Pa
     Safe to call from several processes at once: one compiles under a file lock while the
     others wait, and the build directory appears by an atomic rename only once complete.
     """
-    source = _source_dir(directory)
-    digest = mod_hash(source)
-    target = _build_dir(source)
+    return _build(_ModSources.read(directory), force)
+
+
+def _build(sources: _ModSources, force: bool) -> Path:
+    """``build()`` for mod files already read (hash, copies and stamp all come from them)."""
+    digest = sources.digest()
+    target = _build_dir(sources)
     if not force and (library := _completed_library(target, digest)):
         return library
     nrnivmodl = _find_nrnivmodl()
@@ -227,19 +245,20 @@ def build(force: bool = False, directory: str | os.PathLike | None = None) -> Pa
             shutil.rmtree(leftover, ignore_errors=True)  # from builds that were killed
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
         try:
-            library = _compile(source, staging, nrnivmodl)
+            library = _compile(sources, staging, nrnivmodl)
             stamp = {
                 "mod_hash": digest,
                 "neuron_version": _neuron_version(),
                 "arch": _arch(),
                 "built_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                "mod_files": [path.name for path in _mod_files(source)],
-                "mod_source": str(source),
+                "mod_files": list(sources.contents),
+                "mod_source": str(sources.directory),
                 "library": str(library.relative_to(staging)),
             }
             (staging / STAMP_NAME).write_text(json.dumps(stamp, indent=2) + "\n")
-            if target.exists():
-                target.rename(Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent)) / "old")
+            if target.exists():  # force: move the old build aside so target is never half-deleted
+                trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                target.rename(trash / "old")
             staging.rename(target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -294,33 +313,39 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _preloaded_problem(source: Path, expected: set[str]) -> str | None:
-    """Why the mechanisms NEURON already holds do not match ``source`` (None if they do)."""
-    missing = expected - loaded_mechanisms()
+def _preloaded_problem(sources: _ModSources) -> str | None:
+    """Why the mechanisms NEURON already holds do not match ``sources`` (None if they do).
+
+    Compares the NMODL text each mechanism registered at compile time with the current file;
+    libraries built without that text are compared by modification time instead.
+    """
+    missing = sources.expected() - loaded_mechanisms()
     if missing:
-        return f"lack {', '.join(sorted(missing))} (declared in {_display(source)})"
+        return f"lack {', '.join(sorted(missing))} (declared in {_display(sources.directory)})"
     cwd_library = _cwd_library()
-    for mod_file in _mod_files(source):
-        for name in sorted(_declared_names(mod_file)):
+    for file_name in sources.contents:
+        mod_file = sources.directory / file_name
+        for name in sorted(sources.declared_names(file_name)):
             code = _loaded_code(name)
             if code:
-                current = mod_file.read_text(encoding="utf-8", errors="replace")
-                changed = code.splitlines() != current.splitlines()
-            else:  # library built without embedded NMODL text: fall back to modification times
+                changed = code.splitlines() != sources.text(file_name).splitlines()
+            else:
                 changed = cwd_library is not None and mod_file.stat().st_mtime > cwd_library.stat().st_mtime
             if changed:
                 return f"are older than {_display(mod_file)} (mechanism {name} differs)"
     return None
 
 
-def _check_preloaded(source: Path, expected: set[str]) -> None:
+def _check_preloaded(sources: _ModSources) -> None:
     """Raise MechanismError if NEURON's already loaded mechanisms are stale or incomplete."""
-    problem = _preloaded_problem(source, expected)
+    problem = _preloaded_problem(sources)
     if problem is None:
         return
+    source = sources.directory
     cwd_library = _cwd_library()
     if cwd_library is not None:
-        arch_dir = _display(cwd_library.parent.parent if cwd_library.parent.name == ".libs" else cwd_library.parent)
+        library_dir = cwd_library.parent
+        arch_dir = _display(library_dir.parent if library_dir.name == ".libs" else library_dir)
         raise MechanismError(
             f"compiled mechanisms in {arch_dir} {problem}: run `nrnivmodl {_display(source)}` again "
             f"(or delete {arch_dir} to let dendriteei build its own cache)"
@@ -351,20 +376,20 @@ def load(directory: str | os.PathLike | None = None) -> Path | None:
     checking they match the mod files; otherwise loads the cached build, compiling it first
     unless ``DENDRITEEI_AUTOBUILD=0``. Returns None if the already loaded library is unknown.
     """
-    source = _source_dir(directory)
-    digest = mod_hash(source)
+    sources = _ModSources.read(directory)
+    digest = sources.digest()
     if digest in _loaded_by_hash:
         return _loaded_by_hash[digest]["library"]
-    expected = expected_mechanisms(source)
+    expected = sources.expected()
     if expected & loaded_mechanisms():
-        _check_preloaded(source, expected)
+        _check_preloaded(sources)
         library = _cwd_library()
         _loaded_by_hash[digest] = {"library": library, "how": "cwd" if library else "external"}
         return library
     if _autobuild_enabled():
-        library = build(directory=source)
+        library = _build(sources, force=False)
     else:
-        library = _completed_library(_build_dir(source), digest)
+        library = _completed_library(_build_dir(sources), digest)
         if library is None:
             raise MechanismError(
                 "compiled mechanisms not found: run `dendriteei build` "
@@ -386,14 +411,14 @@ def describe(directory: str | os.PathLike | None = None) -> dict:
 
     ``library`` and ``loaded_from`` ("cache", "cwd" or "external") are None until ``load()``.
     """
-    source = _source_dir(directory)
-    digest = mod_hash(source)
+    sources = _ModSources.read(directory)
+    digest = sources.digest()
     record = _loaded_by_hash.get(digest, {})
     library = record.get("library")
     return {
         "mod_hash": digest,
-        "mod_dir": str(source),
-        "mod_files": [path.name for path in _mod_files(source)],
+        "mod_dir": str(sources.directory),
+        "mod_files": list(sources.contents),
         "neuron_version": _neuron_version(),
         "arch": _arch(),
         "library": str(library) if library else None,

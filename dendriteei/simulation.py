@@ -153,6 +153,8 @@ class Simulation:
         cvode.active(1 if self.cvode else 0)
         if self.cvode:
             cvode.atol(self.atol)
+            # cai (~1e-4 mM) needs a tighter absolute tolerance than voltages (mV).
+            cvode.atolscale("cai", 1e-3)
         h.dt = self.dt_ms
         h.steps_per_ms = 1.0 / self.dt_ms
         t_vec = h.Vector()

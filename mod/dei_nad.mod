@@ -4,14 +4,14 @@ COMMENT
 Dendritic sodium current
     ina = gbar * m^3 * h * s * (v - ena),   gbar in S/cm2.
 Kinetics: Migliore et al. 1999 J Comput Neurosci 7:5 (CA1 dendritic Na
-channel, "na3"), which builds the slow inactivation gate s on the data of
-Colbert et al. 1997 J Neurosci 17:6512 and Mickus et al. 1999 Biophys J 76:846.
+channel, "na3"); its slow inactivation gate s represents the slow recovery
+from inactivation described by Colbert et al. 1997 J Neurosci 17:6512.
 m and h rates refer to 24 degC and are scaled with q10 = 2; the s gate is
 not temperature-scaled in the original model and is not here either.
 
 ar sets the depth of slow inactivation: sinf = c + ar*(1 - c) with
 c = 1/(1 + exp((v - vvh)/vvs)); ar = 1 removes slow inactivation (s = 1),
-ar = 0 is maximal. Migliore et al. 1999 paint ar along the apical dendrite.
+ar = 0 is maximal. ar is a RANGE variable so it can be graded with distance.
 Written for the dendriteei package.
 ENDCOMMENT
 
@@ -51,7 +51,7 @@ PARAMETER {
     qinf = 4 (mV)        : Migliore et al. 1999 (na3)
     hmin = 0.5 (ms)      : lower bound of htau, Migliore et al. 1999 (na3)
     : slow inactivation s
-    vhalfs = -60 (mV)    : Migliore et al. 1999 (na3), after Colbert et al. 1997 J Neurosci 17:6512
+    vhalfs = -60 (mV)    : Migliore et al. 1999 (na3)
     zetas = 12 (1)       : Migliore et al. 1999 (na3)
     gms = 0.2 (1)        : Migliore et al. 1999 (na3)
     a0s = 0.0003 (/ms)   : Migliore et al. 1999 (na3)

@@ -83,8 +83,8 @@ def leak_dir(tmp_path_factory) -> Path:
 def built_cache(tmp_path_factory, leak_dir) -> Path:
     """A cache that already holds the compiled leak mechanism."""
     cache = tmp_path_factory.mktemp("cache")
-    process = run_python(f"from dendriteei import mechanisms\nreport(str(mechanisms.build(directory={str(leak_dir)!r})))",
-                         cwd=cache, cache=cache)
+    script = f"from dendriteei import mechanisms\nreport(str(mechanisms.build(directory={str(leak_dir)!r})))"
+    process = run_python(script, cwd=cache, cache=cache)
     assert Path(reported(process)).is_file()
     return cache
 
@@ -138,12 +138,16 @@ def test_cache_root_precedence(monkeypatch, tmp_path):
     assert mechanisms.cache_root() == tmp_path / "explicit"
 
 
-def test_mod_dir_is_the_checkout_mod_directory_when_it_has_files():
-    if any((REPO / "mod").glob("*.mod")) and not (REPO / "dendriteei" / "mod_src").exists():
-        assert mechanisms.mod_dir() == REPO / "mod"
-    elif not any((REPO / "mod").glob("*.mod")):
-        with pytest.raises(MechanismError, match="pip install"):
-            mechanisms.mod_dir()
+def test_mod_dir_prefers_installed_copy_then_checkout(monkeypatch, tmp_path):
+    package = tmp_path / "checkout" / "dendriteei"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(mechanisms, "PACKAGE_DIR", package)
+    with pytest.raises(MechanismError, match="pip install --force-reinstall"):
+        mechanisms.mod_dir()
+    write_mod_dir(tmp_path / "checkout" / "mod")
+    assert mechanisms.mod_dir() == tmp_path / "checkout" / "mod"
+    write_mod_dir(package / "mod_src")
+    assert mechanisms.mod_dir() == package / "mod_src"
 
 
 # --- building --------------------------------------------------------------------------------
@@ -240,7 +244,8 @@ def test_classic_nrnivmodl_build_in_cwd_is_reused(classic_build, leak_dir, tmp_p
         from dendriteei import mechanisms
         auto_loaded = "dei_testleak" in mechanisms.loaded_mechanisms()
         library = mechanisms.load({str(leak_dir)!r})
-        report(dict(auto_loaded=auto_loaded, library=str(library), again=str(mechanisms.load({str(leak_dir)!r})),
+        again = mechanisms.load({str(leak_dir)!r})
+        report(dict(auto_loaded=auto_loaded, library=str(library), again=str(again),
                     describe=mechanisms.describe({str(leak_dir)!r})))
     """, cwd=classic_build, cache=empty_cache)
     result = reported(process)
@@ -269,6 +274,30 @@ def test_stale_or_incomplete_cwd_build_is_refused(classic_build, leak_dir, tmp_p
     assert "older than" in stale and "dei_testleak.mod" in stale
     assert f"`nrnivmodl {edited}` again" in stale and "delete ./" in stale
     assert "dei_testextra" in incomplete and f"`nrnivmodl {grown}` again" in incomplete
+
+
+NMODL_TRANSPILER = Path(sys.executable).parent / "nmodl"
+
+
+@pytest.mark.skipif(not NMODL_TRANSPILER.is_file(), reason="NEURON's nmodl transpiler is not installed")
+def test_cwd_build_without_embedded_nmodl_text_is_checked_by_mtime(tmp_path):
+    """Libraries from `nrnivmodl -nmodl` do not register their mod text: compare mtimes instead."""
+    moddir = write_mod_dir(tmp_path / "mod")
+    nrnivmodl = Path(sys.executable).parent / "nrnivmodl"
+    subprocess.run([str(nrnivmodl), "-nmodl", str(NMODL_TRANSPILER), str(moddir)],
+                   cwd=tmp_path, check=True, capture_output=True)
+    script = f"""
+        from dendriteei import mechanisms
+        try:
+            report(str(mechanisms.load({str(moddir)!r})))
+        except mechanisms.MechanismError as error:
+            report("error: " + str(error))
+    """
+    assert Path(reported(run_python(script, cwd=tmp_path, cache=tmp_path / "cache"))).parent.parent == tmp_path
+    library_mtime = next(tmp_path.glob("*/libnrnmech.so")).stat().st_mtime
+    os.utime(moddir / "dei_testleak.mod", (library_mtime + 10, library_mtime + 10))
+    stale = reported(run_python(script, cwd=tmp_path, cache=tmp_path / "cache"))
+    assert stale.startswith("error: compiled mechanisms in ./") and "`nrnivmodl ./mod` again" in stale
 
 
 def test_autobuild_disabled_uses_existing_build_or_refuses(built_cache, leak_dir, tmp_path):

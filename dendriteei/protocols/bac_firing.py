@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..builder import Site, build
+from ..cells import HOT_ZONE_UM
 from ..parameters import parameter
 from ..simulation import Simulation, Traces
 from .common import ProtocolResult, RunParams, cell_spec
@@ -45,23 +46,24 @@ def plateau_width_ms(t: np.ndarray, v: np.ndarray, threshold_mV: float) -> float
     return float(max(t[b] - t[a] for a, b in zip(starts, stops)))
 
 
-def _summarise(condition: str, traces: Traces, onset: float, params: BacFiringParams,
+def _summarise(condition: str, site: str, traces: Traces, onset: float, params: BacFiringParams,
                distance: float) -> dict:
     spikes = traces.spikes_ms["soma"]
     spikes = spikes[(spikes >= onset) & (spikes <= onset + params.window_ms)]
-    t, v = traces.window("dendrite", "v", onset, onset + params.window_ms)
-    _, ca = traces.window("dendrite", "cai", onset, onset + params.window_ms)
-    rest = traces.value_at("dendrite", "v", onset - 0.1)
-    return {"condition": condition, "site": "dendrite", "distance_um": distance,
+    t, v = traces.window(site, "v", onset, onset + params.window_ms)
+    _, ca = traces.window(site, "cai", onset, onset + params.window_ms)
+    return {"condition": condition, "site": site, "distance_um": distance,
             "n_somatic_spikes": int(len(spikes)),
             "mean_isi_ms": float(np.mean(np.diff(spikes))) if len(spikes) > 1 else np.nan,
-            "dend_v_rest_mV": rest, "dend_v_peak_mV": float(v.max()),
+            "v_rest_mV": traces.value_at(site, "v", onset - 0.1), "v_peak_mV": float(v.max()),
             "ca_plateau_width_ms": plateau_width_ms(t, v, params.ca_threshold_mV),
-            "dend_ca_peak_uM": float(ca.max()) * 1e3}
+            "ca_rest_uM": traces.value_at(site, "cai", onset - 0.1) * 1e3,
+            "ca_peak_uM": float(ca.max()) * 1e3}
 
 
 def run(params: BacFiringParams = BacFiringParams(), spec=None) -> ProtocolResult:
-    """Run soma-only, dendrite-only and paired stimulation; one summary row per condition.
+    """Run soma-only, dendrite-only and paired stimulation; one summary row per condition
+    and dendritic site (the injection site and the centre of the Ca hot zone).
     A dendritic Ca spike is a plateau above ca_threshold_mV lasting ≥ 10 ms."""
     spec = spec or cell_spec(params.cell)
     rows, frames = [], []
@@ -71,8 +73,10 @@ def run(params: BacFiringParams = BacFiringParams(), spec=None) -> ProtocolResul
         sim = Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
         soma = Site("soma", region="soma")
         dend = Site("dendrite", region="apical", distance_um=params.dendrite_distance_um)
+        hot = Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_UM)))
         sim.record(soma, ("v",))
-        sim.record(dend, ("v", "cai"))
+        for site in (dend, hot):
+            sim.record(site, ("v", "cai"))
         sim.record_spikes(soma)
         if condition in ("soma", "paired"):
             sim.current_pulse(soma, params.soma_amplitude_nA, onset, params.soma_duration_ms)
@@ -80,8 +84,8 @@ def run(params: BacFiringParams = BacFiringParams(), spec=None) -> ProtocolResul
             sim.epsc_current(dend, params.epsp_peak_nA, onset + params.epsp_delay_ms,
                              params.epsp_rise_ms, params.epsp_decay_ms)
         traces = sim.run(onset + params.window_ms)
-        _, distance = cell.resolve(dend)
-        rows.append(_summarise(condition, traces, onset, params, distance))
+        for site in (dend, hot):
+            rows.append(_summarise(condition, site.name, traces, onset, params, cell.resolve(site)[1]))
         frame = traces.frame(sample_ms=0.1)
         frame = frame[frame.t_ms >= onset - 10.0].assign(condition=condition)
         frames.append(frame)

@@ -102,10 +102,13 @@ def l5_paints() -> tuple:
         Paint("apical", "dei_nad", "gbar", Uniform(0.02)),
         Paint("apical", "dei_nad", "ar", Uniform(0.8)),
         Paint("basal", "dei_nad", "gbar", Uniform(0.01)),
-        # Delayed rectifier: soma/axon 0.05, dendrites 0.005 S/cm² (Migliore et al. 1999 order).
+        # Delayed rectifier 0.005 S/cm² in soma and dendrites, 0.01 in the axon (Migliore et al.
+        # 1999 order of magnitude); fast Kv3.1 repolarises soma and axon: 0.3 and 1.0 S/cm²
+        # (Hay 2011 SKv3_1: soma 0.30, axon 1.02 S/cm²).
         Paint("all", "dei_kdr", "gbar", Uniform(0.005)),
-        Paint("soma", "dei_kdr", "gbar", Uniform(0.05)),
-        Paint("axon", "dei_kdr", "gbar", Uniform(0.1)),
+        Paint("axon", "dei_kdr", "gbar", Uniform(0.01)),
+        Paint("soma", "dei_kv3", "gbar", Uniform(0.3)),
+        Paint("axon", "dei_kv3", "gbar", Uniform(1.0)),
         # A-type K rising linearly with distance (Hoffman et al. 1997 Nature 387:869): the form of
         # Wilmes 2016, 0.029·(1 + d/100 µm), halved and capped at 550 µm (not 500) to meet the
         # bAP amplitudes of Hay 2011 at 620/800 µm (L5 apical A-type density is flatter than in
@@ -119,18 +122,24 @@ def l5_paints() -> tuple:
         Paint("soma", "dei_ih", "gbar", Uniform(8.0e-5)),
         Paint("basal", "dei_ih", "gbar", Uniform(8.0e-5)),
         Paint("apical", "dei_ih", "gbar", Exponential(2.0e-4, -0.8696, 2.087, 323.0)),
-        # High-voltage-activated Ca everywhere in soma and dendrites, x10 in the hot zone;
-        # T-type Ca in soma and hot zone (Hay 2011: Ca_HVA 5.55e-5 → 5.55e-4, Ca_LVA 1.87e-4 →
-        # 1.87e-2 S/cm² inside 685–885 µm).
+        # High-voltage-activated Ca in soma and apical dendrites with a hot zone at 685–885 µm, and
+        # T-type Ca in soma and hot zone (Hay 2011: Ca_HVA 5.55e-5 apical, x10 in the zone;
+        # Ca_LVA 1.87e-4, x100 in the zone; soma Ca_HVA 9.9e-4, Ca_LVA 3.3e-3 S/cm²). The zone's
+        # Ca_HVA is 0.02 S/cm² here (Hay: 5.55e-4): with our A-type K along the trunk, this is the
+        # smallest density at which bAP + distal EPSP evoke a Ca spike (bac-firing protocol).
         Paint("soma", "dei_cahva", "gbar", Uniform(1.0e-3)),
         Paint("apical", "dei_cahva", "gbar", Uniform(5.55e-5)),
-        Paint("hot_zone", "dei_cahva", "gbar", Uniform(5.55e-4)),
+        Paint("hot_zone", "dei_cahva", "gbar", Uniform(0.02)),
         Paint("soma", "dei_cat", "gbar", Uniform(3.0e-3)),
         Paint("apical", "dei_cat", "gbar", Uniform(1.87e-4)),
         Paint("hot_zone", "dei_cat", "gbar", Uniform(1.87e-2)),
-        # SK: soma 0.08 (Hay 2011 soma SK_E2 0.0843), apical 0.0012 S/cm² (Hay 2011).
-        Paint("soma", "dei_sk", "gbar", Uniform(0.08)),
+        # SK: soma 0.005 S/cm² (Hay 2011 soma SK_E2 0.0843, lowered here because our soma also
+        # carries T-type and HVA Ca with a slow pool and adapted to silence within 3 spikes);
+        # apical 1.2e-3 (Hay 2011), 0.014 S/cm² in the hot zone, which ends the Ca spike after
+        # ~30 ms (Hay 2011 target width 37 ± 1.3 ms).
+        Paint("soma", "dei_sk", "gbar", Uniform(0.005)),
         Paint("apical", "dei_sk", "gbar", Uniform(1.2e-3)),
+        Paint("hot_zone", "dei_sk", "gbar", Uniform(0.014)),
         # Ca pools: soma decay 460 ms, gamma 5e-4; dendrites decay 120 ms, gamma 5e-4 (Hay 2011).
         Paint("soma", "dei_cad", "decay", Uniform(460.0)),
         Paint("soma", "dei_cad", "gamma", Uniform(5.0e-4)),

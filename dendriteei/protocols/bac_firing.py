@@ -24,7 +24,9 @@ CONDITIONS = ("soma", "dendrite", "paired")
 
 @dataclass(frozen=True)
 class BacFiringParams(RunParams):
-    soma_amplitude_nA: float = parameter(1.9, "nA", 0.0, 20.0, "somatic pulse amplitude (Hay 2011)")
+    soma_amplitude_nA: float = parameter(1.3, "nA", 0.0, 20.0,
+                                         "somatic pulse amplitude: one AP in the default cell "
+                                         "(Hay 2011 used 1.9 nA in a larger cell)")
     soma_duration_ms: float = parameter(5.0, "ms", 0.1, 50.0, "somatic pulse duration (Larkum 1999)")
     epsp_peak_nA: float = parameter(0.5, "nA", 0.0, 10.0, "peak of the dendritic EPSP-shaped current (Hay 2011)")
     epsp_rise_ms: float = parameter(0.5, "ms", 0.05, 10.0, "rise time constant of the EPSP current")

@@ -1,0 +1,22 @@
+"""Shared fixtures: protocol results computed once per test session."""
+import pytest
+
+from dendriteei.protocols import bac_firing, bap_attenuation
+
+
+@pytest.fixture(scope="session")
+def bap_fixed():
+    """bAP attenuation on the default cell, fixed step dt = 0.025 ms, sites every 20 µm."""
+    params = bap_attenuation.BapAttenuationParams(step_um=20.0)
+    return bap_attenuation.run(params).summary.set_index("site")
+
+
+@pytest.fixture(scope="session")
+def bap_cvode():
+    params = bap_attenuation.BapAttenuationParams(step_um=20.0, cvode=True)
+    return bap_attenuation.run(params).summary.set_index("site")
+
+
+@pytest.fixture(scope="session")
+def bac():
+    return bac_firing.run(bac_firing.BacFiringParams())

@@ -96,7 +96,10 @@ def l5_paints() -> tuple:
         Paint("soma", "dei_nat", "gbar", Uniform(0.2)),
         Paint("axon", "dei_nat", "gbar", Uniform(0.5)),
         Paint("ais", "dei_nat", "gbar", Uniform(3.0)),
-        Paint("ais", "dei_nat", "vshift", Uniform(-7.0)),
+        # AIS Na activates at more negative voltages than somatic Na (Colbert & Pan 2002 Nat
+        # Neurosci 5:533; Kole et al. 2008): shifted by −12 mV, the value at which a BAC Ca spike
+        # drives a somatic burst in this cell (bac-firing protocol).
+        Paint("ais", "dei_nat", "vshift", Uniform(-12.0)),
         # Dendritic Na with slow inactivation: 0.02 S/cm² (Hay 2011 apical NaTa_t 0.0213 S/cm²;
         # Stuart & Sakmann 1994 Nature 367:69), ar 0.8 (Migliore et al. 1999).
         Paint("apical", "dei_nad", "gbar", Uniform(0.02)),

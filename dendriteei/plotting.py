@@ -30,23 +30,27 @@ def plot_bap_attenuation(result: ProtocolResult):
 
 
 def plot_bac_firing(result: ProtocolResult):
-    """Soma and dendrite voltage for the three BAC conditions (Larkum 1999 Fig. 1 layout)."""
+    """Voltage at soma, injection site and hot zone for the three BAC conditions
+    (the layout of Larkum et al. 1999 Fig. 1)."""
     tr = result.traces
-    conditions = list(result.summary.condition)
-    fig, axes = plt.subplots(2, len(conditions), figsize=(4 * len(conditions), 5), sharex=True, sharey="row")
+    conditions = list(dict.fromkeys(result.summary.condition))
+    sites = ("soma", "dendrite", "hot_zone")
+    colors = {"soma": "k", "dendrite": "tab:red", "hot_zone": "tab:purple"}
+    fig, axes = plt.subplots(len(sites), len(conditions), figsize=(4 * len(conditions), 6.5),
+                             sharex=True, sharey="row")
     for col, condition in enumerate(conditions):
         part = tr[(tr.condition == condition) & (tr.variable == "v")]
         t0 = part.t_ms.min() + 10.0
-        for row, site in enumerate(("soma", "dendrite")):
+        for row, site in enumerate(sites):
             s = part[part.site == site]
-            axes[row, col].plot(s.t_ms - t0, s.value, lw=1, color="k" if site == "soma" else "tab:red")
-            axes[row, col].set_title(f"{condition}: {site}", fontsize=9)
-        info = result.summary.iloc[col]
-        axes[0, col].text(0.98, 0.95, f"{info.n_somatic_spikes} spikes", transform=axes[0, col].transAxes,
+            axes[row, col].plot(s.t_ms - t0, s.value, lw=1, color=colors[site])
+            axes[row, col].set_title(f"{condition}: {site.replace('_', ' ')}", fontsize=9)
+        info = result.summary[result.summary.condition == condition].iloc[0]
+        axes[0, col].text(0.98, 0.95, f"{info.n_somatic_spikes} spike(s)", transform=axes[0, col].transAxes,
                           ha="right", va="top", fontsize=8)
-    for ax in axes[1]:
-        ax.set_xlabel("time from somatic pulse (ms)")
-    axes[0, 0].set_ylabel("V soma (mV)")
-    axes[1, 0].set_ylabel("V dendrite (mV)")
+    for ax in axes[-1]:
+        ax.set_xlabel("time from somatic pulse onset (ms)")
+    for ax, site in zip(axes[:, 0], sites):
+        ax.set_ylabel(f"V {site.replace('_', ' ')} (mV)")
     fig.tight_layout()
     return fig

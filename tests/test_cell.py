@@ -49,7 +49,7 @@ def somatic_traces():
     soma = Site("soma", region="soma")
     sim.record(soma)
     sim.current_pulse(soma, -0.1, 300.0, 500.0)    # −0.1 nA step for input resistance
-    sim.current_pulse(soma, 1.3, 900.0, 5.0)       # brief pulse for one AP
+    sim.current_pulse(soma, 1.0, 900.0, 5.0)       # brief pulse for one AP
     return sim.run(950.0)
 
 

@@ -15,7 +15,7 @@ def test_list_shows_protocols_parameters_units_and_ranges():
     out = _cli("list")
     assert out.returncode == 0
     assert "bap-attenuation" in out.stdout and "bac-firing" in out.stdout
-    assert "amplitude_nA = 1.3 nA [0.0, 20.0]" in out.stdout
+    assert "amplitude_nA = 1.0 nA [0.0, 20.0]" in out.stdout
 
 
 def test_run_writes_csv_png_and_json(tmp_path):

@@ -24,7 +24,7 @@ CONDITIONS = ("soma", "dendrite", "paired")
 
 @dataclass(frozen=True)
 class BacFiringParams(RunParams):
-    soma_amplitude_nA: float = parameter(1.3, "nA", 0.0, 20.0,
+    soma_amplitude_nA: float = parameter(1.0, "nA", 0.0, 20.0,
                                          "somatic pulse amplitude: one AP in the default cell "
                                          "(Hay 2011 used 1.9 nA in a larger cell)")
     soma_duration_ms: float = parameter(5.0, "ms", 0.1, 50.0, "somatic pulse duration (Larkum 1999)")

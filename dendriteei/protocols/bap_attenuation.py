@@ -20,7 +20,7 @@ from .common import ProtocolResult, RunParams, cell_spec
 
 @dataclass(frozen=True)
 class BapAttenuationParams(RunParams):
-    amplitude_nA: float = parameter(1.3, "nA", 0.0, 20.0, "somatic pulse amplitude: one AP in the default cell")
+    amplitude_nA: float = parameter(1.0, "nA", 0.0, 20.0, "somatic pulse amplitude: one AP in the default cell")
     duration_ms: float = parameter(5.0, "ms", 0.1, 50.0, "somatic pulse duration (Larkum et al. 1999)")
     step_um: float = parameter(50.0, "µm", 5.0, 500.0, "spacing of recording sites along each region")
     window_ms: float = parameter(60.0, "ms", 5.0, 1000.0, "time after pulse onset searched for peaks")

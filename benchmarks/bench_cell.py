@@ -1,4 +1,4 @@
-"""Wall-time benchmark of the default cell (:func:`dendriteei.cells.l5_pyramidal`).
+"""Wall-time benchmark of the default cell, ``dendriteei.cells.l5_pyramidal()``.
 
 Measures, each as the median of ``--repeats`` runs:
 
@@ -256,6 +256,8 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed repetitions per measurement (default 3)")
     parser.add_argument("--json", metavar="PATH", help="also write the numbers as JSON to PATH")
     args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
     results = benchmark(args.repeats)
     print(report(results))
     if args.json:

@@ -73,6 +73,7 @@ class BuiltCell:
             if branch.parent is not None:
                 self.sections[branch.name].connect(self.sections[branch.parent](branch.parent_x), 0)
         self.soma = self.sections[spec.root.name]
+        self._distances = {}
         self._paint_membrane()
         self._discretise()
         self._paint_mechanisms()
@@ -95,11 +96,17 @@ class BuiltCell:
                 seg.diam = branch.diam_start_um + (branch.diam_end - branch.diam_start_um) * seg.x
 
     def _distance(self, seg) -> float:
-        return self.h.distance(self.soma(0.5), seg)
+        """Path distance (µm) from the soma centre, cached per segment for the current nseg."""
+        key = (seg.sec.name(), seg.x)
+        if key not in self._distances:
+            self._distances[key] = self.h.distance(self.soma(0.5), seg)
+        return self._distances[key]
 
     def _segments_in(self, region_name: str):
         region = self.spec.region(region_name)
         for name, sec in self.sections.items():
+            if self.tags[name] not in region.tags:
+                continue
             for seg in sec:
                 if region.contains(self.tags[name], self._distance(seg)):
                     yield name, sec, seg
@@ -126,6 +133,7 @@ class BuiltCell:
             cm = sec.cm
             sec.nseg = max(nseg, nseg_max_len)
             sec.cm = cm
+        self._distances.clear()
         self._taper()
         self._paint_membrane()  # re-apply per-segment cm after nseg changed
 

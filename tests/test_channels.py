@@ -23,7 +23,7 @@ FARADAY = 96485.33212  # C/mol (CODATA 2018, the value NEURON 9 uses)
 GAS_R = 8.314462618  # J/(mol K)
 F_OVER_RT = FARADAY / (GAS_R * (273.15 + CELSIUS)) * 1e-3  # 1/mV
 
-CHANNELS = ["dei_nat", "dei_nad", "dei_kdr", "dei_ka", "dei_ih", "dei_cahva", "dei_cat", "dei_sk"]
+CHANNELS = ["dei_nat", "dei_nad", "dei_kdr", "dei_kv3", "dei_ka", "dei_ih", "dei_cahva", "dei_cat", "dei_sk"]
 ALL_MECHANISMS = CHANNELS + ["dei_cad"]
 
 # Distal A-type parameters of Migliore et al. 1999 (kad)
@@ -109,6 +109,11 @@ def cat_open(v):
     return m_inf**2 * h_inf
 
 
+def kv3_open(v):
+    """m of Rettig et al. 1992 Kv3.1 as fitted by Hay et al. 2011 (SKv3_1)."""
+    return 1 / (1 + math.exp((18.7 - v) / 9.7))
+
+
 def sk_open(cai_mM):
     """z of Koehler et al. 1996 as used by Hay et al. 2011 (SK_E2)."""
     return 1 / (1 + (0.00043 / cai_mM) ** 4.8)
@@ -166,7 +171,7 @@ def spike_times(t, v, threshold=-10.0):
 # --- 1. inserting with gbar = 0 is inert ------------------------------------------------------
 
 ACTIVE_GBAR = {  # used only to show that the comparison would detect a conductance
-    "dei_nat": 0.05, "dei_nad": 0.05, "dei_kdr": 0.01, "dei_ka": 0.01, "dei_ih": 1e-3,
+    "dei_nat": 0.05, "dei_nad": 0.05, "dei_kdr": 0.01, "dei_kv3": 0.01, "dei_ka": 0.01, "dei_ih": 1e-3,
     "dei_cahva": 1e-3, "dei_cat": 1e-3, "dei_sk": 1.0,
 }
 
@@ -208,6 +213,7 @@ STEADY_STATE_CASES = [
     ("nad", "dei_nad", {}, nad_open, "ena", 1.0, (-55.0, -50.0, -45.0), 200.0),
     ("nad_slow", "dei_nad", {"ar": 0.3}, lambda v: nad_open(v, 0.3), "ena", 1.0, (-50.0, -45.0, -40.0), 1500.0),
     ("kdr", "dei_kdr", {}, kdr_open, "ek", 0.01, (-40.0, -10.0, 20.0), 300.0),
+    ("kv3", "dei_kv3", {}, kv3_open, "ek", 0.01, (-20.0, 10.0, 30.0), 100.0),
     ("ka_proximal", "dei_ka", {}, ka_open, "ek", 0.1, (-60.0, -40.0, -20.0), 300.0),
     ("ka_distal", "dei_ka", KA_DISTAL, lambda v: ka_open(v, **KA_DISTAL), "ek", 0.1, (-60.0, -40.0, -20.0), 300.0),
     ("ih", "dei_ih", {}, ih_open, "ehcn_dei_ih", 1e-3, (-110.0, -85.0, -60.0), 1500.0),
@@ -228,7 +234,7 @@ def test_steady_state_conductance_matches_published_equations(
 
     Sources: Colbert & Pan 2002 / Hay et al. 2011 (dei_nat), Migliore et al. 1999 (dei_nad,
     dei_kdr, dei_ka proximal and distal), Kole et al. 2006 / Hay et al. 2011 (dei_ih),
-    Reuveni et al. 1993 / Hay et al. 2011 (dei_cahva), Avery & Johnston 1996 / Hay et al.
+    Rettig et al. 1992 / Hay et al. 2011 (dei_kv3), Reuveni et al. 1993 / Hay et al. 2011 (dei_cahva), Avery & Johnston 1996 / Hay et al.
     2011 (dei_cat). The soma starts at -70 mV and is clamped long enough (>= 7 slowest time
     constants) for every gate to settle; dt = 0.1 ms (the steady state does not depend on dt).
     """

@@ -185,13 +185,3 @@ class CellSpec:
     def replace(self, **changes) -> "CellSpec":
         return dataclasses.replace(self, **changes)
 
-
-def scale_paints(spec: CellSpec, mechanism: str, parameter: str, factor: float,
-                 region: Optional[str] = None) -> CellSpec:
-    """A copy of ``spec`` with every matching paint's value multiplied by ``factor``."""
-    paints = []
-    for p in spec.paints:
-        if p.mechanism == mechanism and p.parameter == parameter and region in (None, p.region):
-            p = dataclasses.replace(p, value=dataclasses.replace(p.value, value=p.value.value * factor))
-        paints.append(p)
-    return spec.replace(paints=tuple(paints))

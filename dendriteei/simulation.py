@@ -90,13 +90,10 @@ class Simulation:
         self._records = []
         self._spike_records = []
 
-    def _segment(self, site: Site):
-        return self.cell.resolve(site)
-
     # -- stimuli -------------------------------------------------------------
     def current_pulse(self, site: Site, amplitude_nA: float, delay_ms: float, duration_ms: float) -> None:
         """Square current pulse (nA) injected at a site."""
-        seg, _ = self._segment(site)
+        seg, _ = self.cell.resolve(site)
         clamp = self.h.IClamp(seg)
         clamp.amp, clamp.delay, clamp.dur = amplitude_nA, delay_ms, duration_ms
         self._keep.append(clamp)
@@ -107,7 +104,7 @@ class Simulation:
         'EPSP-like' injection of Larkum et al. 1999 and Hay et al. 2011."""
         if tau_decay_ms <= tau_rise_ms:
             raise ValueError("tau_decay_ms must exceed tau_rise_ms")
-        seg, _ = self._segment(site)
+        seg, _ = self.cell.resolve(site)
         t_peak = tau_rise_ms * tau_decay_ms / (tau_decay_ms - tau_rise_ms) * np.log(tau_decay_ms / tau_rise_ms)
         norm = np.exp(-t_peak / tau_decay_ms) - np.exp(-t_peak / tau_rise_ms)
         step = 0.025
@@ -124,7 +121,7 @@ class Simulation:
     # -- recordings ------------------------------------------------------------
     def record(self, site: Site, variables=("v",)) -> None:
         """Record variables (e.g. 'v', 'cai', 'ica', 'ik', 'm_dei_nat') at a site, at every step."""
-        seg, distance = self._segment(site)
+        seg, distance = self.cell.resolve(site)
         for var in variables:
             try:
                 ref = getattr(seg, f"_ref_{var}")
@@ -137,7 +134,7 @@ class Simulation:
 
     def record_spikes(self, site: Site, threshold_mV: float = -20.0) -> None:
         """Record times (ms) of upward crossings of threshold_mV at a site."""
-        seg, _ = self._segment(site)
+        seg, _ = self.cell.resolve(site)
         netcon = self.h.NetCon(seg._ref_v, None, sec=seg.sec)
         netcon.threshold = threshold_mV
         times = self.h.Vector()

@@ -79,13 +79,8 @@ def load_swc(path, name: str = "swc", paints=None, tuft_fraction: float = 0.25) 
         parent = "soma" if kind == "ais" else "ais"
         branches.append(Branch(kind, kind, parent, 0.0 if kind == "ais" else 1.0, 30.0,
                                1.2 if kind == "ais" else 1.0))
-    chain_of = {}
-    raw = []
-    for root in roots:
-        for parent_node, run in _chains(nodes, children, root):
-            raw.append((parent_node, run))
-    for index, (parent_node, run) in enumerate(raw):
-        chain_of[run[-1]] = index
+    raw = [chain for root in roots for chain in _chains(nodes, children, root)]
+    chain_of = {run[-1]: index for index, (_, run) in enumerate(raw)}
     lengths = [_chain_length(nodes, parent_node, run) for parent_node, run in raw]
     kids = defaultdict(list)
     for index, (parent_node, _) in enumerate(raw):

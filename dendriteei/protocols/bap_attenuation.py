@@ -45,9 +45,9 @@ def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> Pro
     sim = Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     soma = Site("soma", region="soma")
     sites = [soma] + [s for r in params.regions for s in sites_along(cell, r, params.step_um)]
-    has_ca = {}
+    has_ca, distance_of = {}, {}
     for site in sites:
-        seg, _ = cell.resolve(site)
+        seg, distance_of[site.name] = cell.resolve(site)
         has_ca[site.name] = seg.sec.has_membrane("dei_cad")
         sim.record(site, ("v", "cai") if has_ca[site.name] else ("v",))
     sim.record_spikes(soma, threshold_mV=-20.0)
@@ -56,7 +56,7 @@ def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> Pro
     traces = sim.run(onset + params.window_ms)
     rows = []
     for site in sites:
-        _, distance = cell.resolve(site)
+        distance = distance_of[site.name]
         rest = traces.value_at(site.name, "v", onset - 0.1)
         t, v = traces.window(site.name, "v", onset, onset + params.window_ms)
         row = {"site": site.name, "region": site.region, "distance_um": distance,

@@ -40,7 +40,8 @@ def _h():
     return h
 
 
-def _range_parameters(h, mechanism: str) -> list[str]:
+def range_parameters(h, mechanism: str) -> list[str]:
+    """Names of a mechanism's RANGE variables (suffix removed)."""
     standard = h.MechanismStandard(mechanism, 0)  # 0: PARAMETER and ASSIGNED range variables
     name = h.ref("")
     names = []
@@ -146,7 +147,7 @@ class BuiltCell:
                 continue
             if paint.mechanism not in available:
                 raise SpecError(f"unknown mechanism {paint.mechanism!r}; available: {', '.join(sorted(available))}")
-            valid = _range_parameters(h, paint.mechanism)
+            valid = range_parameters(h, paint.mechanism)
             if paint.parameter not in valid:
                 raise SpecError(f"mechanism {paint.mechanism!r} has no parameter {paint.parameter!r}; "
                                 f"valid: {', '.join(valid)}")

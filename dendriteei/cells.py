@@ -167,3 +167,19 @@ def l5_pyramidal(name: str = "l5pc") -> CellSpec:
     regions = STANDARD_REGIONS + (Region("distal_ka", ("basal", "trunk", "oblique", "tuft"), 100.0),)
     return CellSpec(name=name, branches=l5_morphology(), regions=regions, paints=l5_paints(),
                     description="Stylised thick-tufted L5 pyramidal cell (Wilmes 2016 layout, Hay 2011 channels)")
+
+
+def point_soma(name: str = "soma") -> CellSpec:
+    """A single 20 µm x 20 µm somatic compartment that fires one AP per brief pulse: for
+    developing synapses and for the phenomenological plasticity checks. Densities as the
+    soma of :func:`l5_pyramidal`; no Ca channels (the phenomenological Ca needs none)."""
+    paints = (
+        Paint("all", MEMBRANE, "cm", Uniform(1.0)),                  # µF/cm² (Hay 2011 soma)
+        Paint("all", "pas", "g", Uniform(3.0e-5)),                   # as l5_pyramidal soma
+        Paint("all", "pas", "e", Uniform(-70.0)),                    # rest −70 mV
+        Paint("soma", "dei_nat", "gbar", Uniform(0.2)),              # as l5_pyramidal soma
+        Paint("soma", "dei_kv3", "gbar", Uniform(0.3)),              # Hay 2011 soma SKv3_1
+    )
+    return CellSpec(name=name, branches=(Branch("soma", "soma", None, 1.0, 20.0, 20.0),),
+                    regions=STANDARD_REGIONS, paints=paints,
+                    description="single somatic compartment (Na + Kv3.1 + leak)")

@@ -19,6 +19,8 @@ def _cmd_list(args) -> int:
             low = "" if row["low"] is None else row["low"]
             high = "" if row["high"] is None else row["high"]
             span = f" [{low}, {high}]" if row["low"] is not None or row["high"] is not None else ""
+            if row.get("choices"):
+                span = f" {{{', '.join(map(str, row['choices']))}}}"
             unit = f" {row['unit']}" if row["unit"] else ""
             print(f"  {row['name']} = {row['default']}{unit}{span}  {row['doc']}")
     return 0

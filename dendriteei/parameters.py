@@ -17,9 +17,10 @@ class ParameterError(ValueError):
 
 
 def parameter(default: Any, unit: str, low: float | None = None, high: float | None = None,
-              doc: str = "") -> Any:
-    """A dataclass field carrying its unit, closed range [low, high] and a one-line doc."""
-    metadata = {"unit": unit, "low": low, "high": high, "doc": doc}
+              doc: str = "", choices: tuple | None = None) -> Any:
+    """A dataclass field carrying its unit, closed range [low, high] (or the allowed
+    ``choices`` of a string) and a one-line doc."""
+    metadata = {"unit": unit, "low": low, "high": high, "doc": doc, "choices": choices}
     if isinstance(default, (list, tuple)):
         return dataclasses.field(default=tuple(default), metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -79,6 +80,9 @@ def validate(params) -> None:
     """Check every numeric field of a parameter dataclass against its range."""
     for f in dataclasses.fields(params):
         value = getattr(params, f.name)
+        choices = f.metadata.get("choices")
+        if choices is not None and value not in choices:
+            raise ParameterError(f"{f.name} = {value!r} is not one of: {', '.join(map(str, choices))}")
         values = value if isinstance(value, tuple) else (value,)
         for item in values:
             if isinstance(item, (int, float)) and not isinstance(item, bool):

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .builder import BuiltCell, Site
+from .builder import BuiltCell, Site, range_parameters
+from .spec import SpecError
+from .synapses import SynapseGroup
 
 #: Units of recordable variables (NEURON's own units).
 UNITS = {"v": "mV", "cai": "mM", "ica": "mA/cm2", "ina": "mA/cm2", "ik": "mA/cm2"}
@@ -73,6 +75,19 @@ class Traces:
             columns=["site", "variable", "unit", "distance_um", "t_ms", "value"])
 
 
+@dataclass
+class PlacedSynapses:
+    """The NEURON point processes of a placed group, their distances (µm) and input spikes (ms)."""
+    group: SynapseGroup
+    points: list = field(default_factory=list)
+    distances_um: list = field(default_factory=list)
+    spike_times: list = field(default_factory=list)
+
+    def values(self, variable: str) -> np.ndarray:
+        """Current value of a point-process variable on every synapse."""
+        return np.array([getattr(p, variable) for p in self.points])
+
+
 class Simulation:
     """One run of one built cell: add stimuli and recordings, then :meth:`run`.
 
@@ -89,6 +104,7 @@ class Simulation:
         self._keep = []
         self._records = []
         self._spike_records = []
+        self._synapses = {}
 
     # -- stimuli -------------------------------------------------------------
     def current_pulse(self, site: Site, amplitude_nA: float, delay_ms: float, duration_ms: float) -> None:
@@ -140,6 +156,52 @@ class Simulation:
         times = self.h.Vector()
         netcon.record(times)
         self._spike_records.append((site.name, times, netcon))
+
+    # -- synapses --------------------------------------------------------------
+    def add_synapses(self, group: SynapseGroup) -> "PlacedSynapses":
+        """Place a synapse group: one point process and one spike source per synapse; with
+        ``receives_post_spikes`` every synapse also gets the somatic spikes (NetCon weight
+        vector [0, 1]: weight 0, kind 1)."""
+        h, cell = self.h, self.cell
+        valid = range_parameters(h, group.mechanism)
+        for name, _ in group.parameters:
+            if name not in valid:
+                raise SpecError(f"group {group.name!r}: {group.mechanism} has no parameter {name!r}; "
+                                f"valid: {', '.join(valid)}")
+        reach = cell.max_distance(group.region)
+        placed = PlacedSynapses(group)
+        for index, (distance, times) in enumerate(zip(group.target_distances(reach), group.spike_times())):
+            seg, actual = cell.resolve(Site(f"{group.name}[{index}]", region=group.region, distance_um=distance))
+            point = getattr(h, group.mechanism)(seg)
+            for name, value in group.parameters:
+                setattr(point, name, value)
+            tvec = h.Vector(times)
+            stim = h.VecStim()
+            stim.play(tvec)
+            netcon = h.NetCon(stim, point)
+            netcon.weight[0], netcon.delay = 1.0, group.delay_ms
+            placed.points.append(point)
+            placed.distances_um.append(actual)
+            placed.spike_times.append(times)
+            self._keep += [tvec, stim, netcon]
+        if group.receives_post_spikes:
+            for point in placed.points:
+                post = h.NetCon(cell.soma(0.5)._ref_v, point, sec=cell.soma)
+                post.threshold = group.post_threshold_mV
+                post.weight[0], post.weight[1], post.delay = 0.0, 1.0, 0.0
+                self._keep.append(post)
+        self._synapses[group.name] = placed
+        return placed
+
+    def record_synapses(self, group_name: str, variables=("c",)) -> None:
+        """Record point-process variables (e.g. 'c', 'rho', 'efficacy', 'i') of every synapse
+        of a group; traces are keyed ('<group>[i]', variable)."""
+        placed = self._synapses[group_name]
+        for index, point in enumerate(placed.points):
+            for var in variables:
+                vec = self.h.Vector()
+                vec.record(getattr(point, f"_ref_{var}"))
+                self._records.append((f"{group_name}[{index}]", var, placed.distances_um[index], vec))
 
     # -- run -------------------------------------------------------------------
     def run(self, tstop_ms: float) -> Traces:

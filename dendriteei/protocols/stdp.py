@@ -1,0 +1,156 @@
+"""STDP pairing: n pre/post pairings at a frequency, for a range of spike timings.
+
+Timing convention (Graupner & Brunel 2012): Δt = t_post − t_pre, so Δt > 0 means the
+presynaptic spike comes first (causal pairing). t_post is the time the somatic voltage
+crosses −20 mV, measured in a calibration run without synapses.
+
+Calcium at the synapse is either *phenomenological* (jumps C_pre after a delay D and
+C_post at each somatic spike, exactly as in Graupner & Brunel 2012) or *biophysical*
+(NMDA Ca plus the segment's voltage-gated Ca, so the bAP acts only through voltage and
+Ca). In the biophysical mode the thresholds θ_d, θ_p are set from the Ca peaks of a
+pre-only and a post-only event (Chindemi et al. 2022 Nat Commun 13:3038).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import plasticity
+from ..builder import Site, build
+from ..parameters import ParameterError, parameter
+from ..simulation import Simulation
+from ..synapses import RegularSpikes, SynapseGroup
+from .common import ProtocolResult, RunParams, cell_spec
+
+CA_MODES = {"phenomenological": 0, "biophysical": 1}
+RULES = {"graupner_brunel": 1, "shouval": 2}
+
+
+@dataclass(frozen=True)
+class StdpParams(RunParams):
+    cvode: bool = parameter(True, "", doc="use CVODE (pairing at 1 Hz is mostly quiet: CVODE is much faster)")
+    ca_mode: str = parameter("biophysical", "", doc="synaptic Ca model", choices=tuple(CA_MODES))
+    rule: str = parameter("graupner_brunel", "", doc="plasticity rule", choices=tuple(RULES))
+    gb_set: str = parameter("DP", "", doc="Graupner–Brunel parameter set (science.md table)",
+                            choices=tuple(plasticity.GB_SETS))
+    dts_ms: tuple = parameter((-50.0, -20.0, -10.0, 10.0, 20.0, 50.0), "ms", -500.0, 500.0,
+                              "spike timings Δt = t_post − t_pre")
+    n_pairs: int = parameter(60, "", 1, 1000, "number of pairings (GB 2012 Fig. 2: 60)")
+    frequency_hz: float = parameter(1.0, "Hz", 0.01, 100.0, "pairing frequency")
+    post_spikes: int = parameter(1, "", 1, 10, "somatic spikes per pairing (burst)")
+    post_isi_ms: float = parameter(10.0, "ms", 2.0, 100.0, "interval between burst spikes")
+    post_amplitude_nA: float = parameter(2.0, "nA", 0.0, 20.0, "somatic pulse evoking each post spike")
+    post_duration_ms: float = parameter(2.0, "ms", 0.1, 20.0, "somatic pulse duration")
+    synapse_region: str = parameter("apical", "", doc="region of the plastic synapses")
+    synapse_distance_um: float = parameter(100.0, "µm", 0.0, 3000.0, "path distance of the synapses")
+    n_synapses: int = parameter(1, "", 1, 1000, "synapses per timing (independent noise)")
+    noise: bool = parameter(False, "", doc="include the GB noise term σ (then n_synapses > 1 averages it)")
+    theta_d: float = parameter(0.0, "µM", 0.0, 1e4, "biophysical θ_d (0: from pre/post Ca peaks)")
+    theta_p: float = parameter(0.0, "µM", 0.0, 1e4, "biophysical θ_p (0: from pre/post Ca peaks)")
+    seed: int = parameter(1, "", 0, 2**31 - 1, "seed of the noise")
+
+
+def _synapse_parameters(params: StdpParams, thresholds: tuple | None) -> dict:
+    gb = plasticity.graupner_brunel(params.gb_set)
+    values = {"ca_mode": CA_MODES[params.ca_mode], "rule": RULES[params.rule],
+              "gamma_d": gb.gamma_d, "gamma_p": gb.gamma_p, "tau_rho": gb.tau_s * 1000.0,
+              "rho_star": gb.rho_star, "sigma": gb.sigma if params.noise else 0.0}
+    if params.ca_mode == "phenomenological":
+        values.update(tau_ca=gb.tau_ca_ms, C_pre=gb.c_pre, C_post=gb.c_post, D=gb.delay_ms,
+                      theta_d=gb.theta_d, theta_p=gb.theta_p)
+    elif thresholds is not None:
+        values.update(theta_d=thresholds[0], theta_p=thresholds[1])
+    return values
+
+
+def post_latency_ms(spec, params: StdpParams) -> float:
+    """Delay (ms) from somatic pulse onset to the first −20 mV crossing of the AP."""
+    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
+    soma = Site("soma", region="soma")
+    sim.record_spikes(soma)
+    sim.current_pulse(soma, params.post_amplitude_nA, params.settle_ms, params.post_duration_ms)
+    spikes = sim.run(params.settle_ms + 50.0).spikes_ms["soma"]
+    if len(spikes) != 1:
+        raise ParameterError(f"post_amplitude_nA = {params.post_amplitude_nA} nA gives {len(spikes)} "
+                             "somatic spikes per pulse; choose an amplitude that gives exactly 1")
+    return float(spikes[0] - params.settle_ms)
+
+
+def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:
+    """(θ_d, θ_p) in µM from the synaptic Ca peaks of one pre-only and one post-only event."""
+    peaks = {}
+    for event in ("pre", "post"):
+        sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
+        onset = params.settle_ms
+        source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
+        group = SynapseGroup("cal", params.synapse_region, "dei_glu", (source,),
+                             distances_um=(params.synapse_distance_um,),
+                             parameters={**_synapse_parameters(params, None), "rule": 0})
+        sim.add_synapses(group)
+        sim.record_synapses("cal", ("c",))
+        if event == "post":
+            sim.current_pulse(Site("soma", region="soma"), params.post_amplitude_nA, onset, params.post_duration_ms)
+        traces = sim.run(onset + 200.0)
+        peaks[event] = float(traces.window("cal[0]", "c", onset, onset + 200.0)[1].max())
+    return plasticity.thresholds_from_peaks(peaks["pre"], peaks["post"])
+
+
+def _time_above_ms(t: np.ndarray, c: np.ndarray, threshold: float) -> float:
+    above = (c[:-1] > threshold) & (c[1:] > threshold)
+    return float(np.sum(np.diff(t)[above]))
+
+
+def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresholds) -> pd.DataFrame:
+    """One pairing protocol at one Δt: a row per synapse."""
+    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
+    period = 1000.0 / params.frequency_hz
+    start = params.settle_ms
+    soma = Site("soma", region="soma")
+    for k in range(params.n_pairs):
+        for j in range(params.post_spikes):
+            sim.current_pulse(soma, params.post_amplitude_nA, start + k * period + j * params.post_isi_ms,
+                              params.post_duration_ms)
+    pre = RegularSpikes(params.frequency_hz, params.n_pairs, start + latency_ms - dt_ms)
+    values = _synapse_parameters(params, thresholds)
+    group = SynapseGroup("syn", params.synapse_region, "dei_glu", (pre,), n=params.n_synapses,
+                         distances_um=(params.synapse_distance_um,) * params.n_synapses,
+                         parameters=values, seed=params.seed,
+                         receives_post_spikes=params.ca_mode == "phenomenological")
+    placed = sim.add_synapses(group)
+    sim.seed_noise("syn", params.seed)
+    sim.record_synapses("syn", ("c",))
+    sim.record_spikes(soma)
+    before = placed.values("efficacy")
+    rho_before = placed.values("rho")
+    traces = sim.run(start + params.n_pairs * period)
+    after = placed.values("efficacy")
+    rows = []
+    for i in range(params.n_synapses):
+        t, c = traces.window(f"syn[{i}]", "c", start, np.inf)
+        rows.append({"dt_ms": dt_ms, "synapse": i, "distance_um": placed.distances_um[i],
+                     "efficacy_before_uS": before[i], "efficacy_after_uS": after[i],
+                     "change": after[i] / before[i], "rho_before": rho_before[i],
+                     "rho_after": placed.points[i].rho, "c_peak": float(c.max()),
+                     "theta_d": values["theta_d"] if "theta_d" in values else np.nan,
+                     "theta_p": values["theta_p"] if "theta_p" in values else np.nan,
+                     "time_above_d_ms": _time_above_ms(t, c, placed.points[i].theta_d),
+                     "time_above_p_ms": _time_above_ms(t, c, placed.points[i].theta_p),
+                     "n_post_spikes": int(np.sum(traces.spikes_ms["soma"] >= start))})
+    return pd.DataFrame(rows)
+
+
+def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
+    """STDP curve: one row per Δt and synapse (Δw as efficacy after/before, ρ, Ca peak, time above θ)."""
+    spec = spec or cell_spec(params.cell)
+    latency = post_latency_ms(spec, params)
+    thresholds = None
+    if params.ca_mode == "biophysical":
+        thresholds = ((params.theta_d, params.theta_p) if params.theta_d > 0 and params.theta_p > 0
+                      else calibrate_thresholds(spec, params, latency))
+    frames = [run_timing(spec, params, dt, latency, thresholds) for dt in params.dts_ms]
+    summary = pd.concat(frames, ignore_index=True)
+    summary.insert(1, "ca_mode", params.ca_mode)
+    summary.insert(2, "rule", params.rule)
+    return ProtocolResult(summary)

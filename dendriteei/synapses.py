@@ -1,0 +1,107 @@
+"""Synapse groups and their spike sources, as plain data.
+
+A :class:`SynapseGroup` places ``n`` point processes of one mechanism on a region
+(spread over a path-distance range, or at explicit sites), each driven by its own
+spike source. :meth:`dendriteei.simulation.Simulation.add_synapses` builds them.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import numpy as np
+
+from .spec import SpecError
+
+
+@dataclass(frozen=True)
+class RegularSpikes:
+    """``n`` spikes every 1000/rate_hz ms from start_ms, shifted by ``offset_ms``."""
+    rate_hz: float
+    n: int
+    start_ms: float = 0.0
+    offset_ms: float = 0.0
+    kind: str = "regular"
+
+    def times(self, rng: np.random.Generator) -> np.ndarray:
+        if self.rate_hz <= 0 or self.n < 0:
+            raise SpecError("regular spikes need rate_hz > 0 Hz and n >= 0")
+        return self.start_ms + self.offset_ms + np.arange(self.n) * 1000.0 / self.rate_hz
+
+
+@dataclass(frozen=True)
+class PoissonSpikes:
+    """Homogeneous Poisson spikes at rate_hz between start_ms and stop_ms."""
+    rate_hz: float
+    start_ms: float
+    stop_ms: float
+    kind: str = "poisson"
+
+    def times(self, rng: np.random.Generator) -> np.ndarray:
+        if self.rate_hz < 0 or self.stop_ms < self.start_ms:
+            raise SpecError("Poisson spikes need rate_hz >= 0 Hz and stop_ms >= start_ms")
+        expected = self.rate_hz * (self.stop_ms - self.start_ms) / 1000.0
+        count = rng.poisson(expected)
+        return np.sort(rng.uniform(self.start_ms, self.stop_ms, count))
+
+
+@dataclass(frozen=True)
+class ExplicitSpikes:
+    """Given spike times (ms)."""
+    times_ms: tuple
+    kind: str = "explicit"
+
+    def times(self, rng: np.random.Generator) -> np.ndarray:
+        return np.sort(np.asarray(self.times_ms, dtype=float))
+
+
+SpikeSource = Union[RegularSpikes, PoissonSpikes, ExplicitSpikes]
+
+
+@dataclass(frozen=True)
+class SynapseGroup:
+    """``n`` synapses of ``mechanism`` on ``region`` between min/max path distance (µm),
+    evenly spaced (or at ``distances_um`` if given). ``parameters`` are the mechanism's
+    RANGE values; ``sources`` gives one spike source per synapse, or one shared by all
+    (each synapse then draws its own Poisson realisation from ``seed``)."""
+    name: str
+    region: str
+    mechanism: str
+    sources: tuple
+    n: int = 1
+    min_distance_um: float = 0.0
+    max_distance_um: Optional[float] = None
+    distances_um: tuple = ()
+    parameters: tuple = ()          # dict or ((name, value), ...); stored as sorted pairs
+    receives_post_spikes: bool = False
+    post_threshold_mV: float = -20.0
+    delay_ms: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self):
+        if isinstance(self.parameters, dict):
+            object.__setattr__(self, "parameters", tuple(sorted(self.parameters.items())))
+        object.__setattr__(self, "sources", tuple(self.sources))
+        object.__setattr__(self, "distances_um", tuple(self.distances_um))
+        if self.distances_um and len(self.distances_um) != self.n:
+            raise SpecError(f"group {self.name!r}: {len(self.distances_um)} distances for n = {self.n}")
+        if self.n < 1:
+            raise SpecError(f"group {self.name!r}: n must be >= 1")
+        if len(self.sources) not in (1, self.n):
+            raise SpecError(f"group {self.name!r}: give 1 or n = {self.n} spike sources, not {len(self.sources)}")
+
+    def target_distances(self, reach_um: float) -> list[float]:
+        """Path distances (µm) of the n synapses, given how far the region reaches."""
+        if self.distances_um:
+            return [float(d) for d in self.distances_um]
+        upper = reach_um if self.max_distance_um is None else min(self.max_distance_um, reach_um)
+        if self.n == 1:
+            return [0.5 * (self.min_distance_um + upper)]
+        return list(np.linspace(self.min_distance_um, upper, self.n))
+
+    def spike_times(self) -> list[np.ndarray]:
+        """Spike times (ms) of each synapse's source; reproducible from ``seed``."""
+        rng = np.random.default_rng(self.seed)
+        sources = self.sources if len(self.sources) == self.n else self.sources * self.n
+        return [s.times(rng) for s in sources]

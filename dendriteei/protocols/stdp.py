@@ -49,6 +49,10 @@ class StdpParams(RunParams):
     noise: bool = parameter(False, "", doc="include the GB noise term σ (then n_synapses > 1 averages it)")
     theta_d: float = parameter(0.0, "µM", 0.0, 1e4, "biophysical θ_d (0: from pre/post Ca peaks)")
     theta_p: float = parameter(0.0, "µM", 0.0, 1e4, "biophysical θ_p (0: from pre/post Ca peaks)")
+    theta_d_coeffs: tuple = parameter((1.0, 1.0), "", 0.0, 100.0,
+                                      "θ_d = a·C_pre_peak + b·C_post_peak (form of Chindemi et al. 2022)")
+    theta_p_coeffs: tuple = parameter((1.0, 2.0), "", 0.0, 100.0,
+                                      "θ_p = a·C_pre_peak + b·C_post_peak (form of Chindemi et al. 2022)")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of the noise")
 
 
@@ -94,7 +98,8 @@ def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:
             sim.current_pulse(Site("soma", region="soma"), params.post_amplitude_nA, onset, params.post_duration_ms)
         traces = sim.run(onset + 200.0)
         peaks[event] = float(traces.window("cal[0]", "c", onset, onset + 200.0)[1].max())
-    return plasticity.thresholds_from_peaks(peaks["pre"], peaks["post"])
+    return plasticity.thresholds_from_peaks(peaks["pre"], peaks["post"], *params.theta_d_coeffs,
+                                            *params.theta_p_coeffs)
 
 
 def _time_above_ms(t: np.ndarray, c: np.ndarray, threshold: float) -> float:

@@ -17,6 +17,11 @@ from .synapses import SynapseGroup
 UNITS = {"v": "mV", "cai": "mM", "ica": "mA/cm2", "ina": "mA/cm2", "ik": "mA/cm2"}
 
 
+#: NetCon weight vector that marks an event as a postsynaptic spike, per synapse mechanism
+#: (the `kind` argument of each mechanism's NET_RECEIVE).
+POST_EVENT_WEIGHTS = {"dei_glu": (0.0, 1.0), "dei_gaba": (0.0, 0.0, 0.0, 1.0)}
+
+
 class SimulationDiverged(RuntimeError):
     """A recorded variable became NaN or infinite."""
 
@@ -105,6 +110,8 @@ class Simulation:
         self._records = []
         self._spike_records = []
         self._synapses = {}
+        self._input_events = []  # (NetCon, spike times in ms) queued at every finitialize
+        self._keep.append(self.h.FInitializeHandler(self._queue_input_events))
 
     # -- stimuli -------------------------------------------------------------
     def current_pulse(self, site: Site, amplitude_nA: float, delay_ms: float, duration_ms: float) -> None:
@@ -160,11 +167,14 @@ class Simulation:
     # -- synapses --------------------------------------------------------------
     def add_synapses(self, group: SynapseGroup) -> "PlacedSynapses":
         """Place a synapse group: one point process and one spike source per synapse; with
-        ``receives_post_spikes`` every synapse also gets the somatic spikes (NetCon weight
-        vector [0, 1]: weight 0, kind 1)."""
+        ``receives_post_spikes`` every synapse also gets the somatic spikes (a NetCon whose
+        weight vector marks the event as postsynaptic, see POST_EVENT_WEIGHTS)."""
         h, cell = self.h, self.cell
         valid = range_parameters(h, group.mechanism)
-        for name, _ in group.parameters:
+        if group.mechanism not in POST_EVENT_WEIGHTS:
+            raise SpecError(f"group {group.name!r}: mechanism {group.mechanism!r} is not a synapse; "
+                            f"synapses: {', '.join(POST_EVENT_WEIGHTS)}")
+        for name, _ in group.parameters + group.varying:
             if name not in valid:
                 raise SpecError(f"group {group.name!r}: {group.mechanism} has no parameter {name!r}; "
                                 f"valid: {', '.join(valid)}")
@@ -175,23 +185,36 @@ class Simulation:
             point = getattr(h, group.mechanism)(seg)
             for name, value in group.parameters:
                 setattr(point, name, value)
-            tvec = h.Vector(times)
-            stim = h.VecStim()
-            stim.play(tvec)
-            netcon = h.NetCon(stim, point)
-            netcon.weight[0], netcon.delay = 1.0, group.delay_ms
+            for name, values in group.varying:
+                setattr(point, name, values[index])
+            netcon = h.NetCon(None, point)
+            netcon.weight[0] = group.weight
+            self._input_events.append((netcon, np.asarray(times) + group.delay_ms))
             placed.points.append(point)
             placed.distances_um.append(actual)
             placed.spike_times.append(times)
-            self._keep += [tvec, stim, netcon]
+            self._keep.append(netcon)
         if group.receives_post_spikes:
             for point in placed.points:
                 post = h.NetCon(cell.soma(0.5)._ref_v, point, sec=cell.soma)
                 post.threshold = group.post_threshold_mV
-                post.weight[0], post.weight[1], post.delay = 0.0, 1.0, 0.0
+                post.delay = 0.0
+                for slot, value in enumerate(POST_EVENT_WEIGHTS[group.mechanism]):
+                    post.weight[slot] = value
                 self._keep.append(post)
         self._synapses[group.name] = placed
         return placed
+
+    def _queue_input_events(self) -> None:
+        for netcon, times in self._input_events:
+            for t in times:
+                netcon.event(float(t))
+
+    def seed_noise(self, group_name: str, seed: int) -> None:
+        """Give synapse k of a group the random stream (seed, k, 0): results depend only on
+        the seed and the synapse's index, not on creation order (NEURON 9 RANDOM)."""
+        for index, point in enumerate(self._synapses[group_name].points):
+            point.rng.set_ids(seed, index, 0)
 
     def record_synapses(self, group_name: str, variables=("c",)) -> None:
         """Record point-process variables (e.g. 'c', 'rho', 'efficacy', 'i') of every synapse
@@ -202,6 +225,21 @@ class Simulation:
                 vec = self.h.Vector()
                 vec.record(getattr(point, f"_ref_{var}"))
                 self._records.append((f"{group_name}[{index}]", var, placed.distances_um[index], vec))
+
+    def release(self) -> None:
+        """Free NEURON objects in a safe order: connections, then point processes and
+        stimuli, then the cell. (NEURON 9.0.2 can crash in a later CVODE run when sections
+        are freed before the WATCH-carrying synapses on them: nrn issue 3480.)"""
+        netcons = [obj for obj in self._keep if obj.hname().startswith("NetCon")]
+        self._keep = [obj for obj in self._keep if not obj.hname().startswith("NetCon")]
+        self._spike_records.clear()
+        del netcons
+        for placed in self._synapses.values():
+            placed.points.clear()
+        self._synapses.clear()
+        self._input_events.clear()
+        self._keep.clear()
+        self._records.clear()
 
     # -- run -------------------------------------------------------------------
     def run(self, tstop_ms: float) -> Traces:
@@ -214,6 +252,8 @@ class Simulation:
             cvode.atol(self.atol)
             # cai (~1e-4 mM) needs a tighter absolute tolerance than voltages (mV).
             cvode.atolscale("cai", 1e-3)
+            # WATCH thresholds located by interpolation inside the step, not at its end.
+            cvode.condition_order(2)
         h.dt = self.dt_ms
         h.steps_per_ms = 1.0 / self.dt_ms
         t_vec = h.Vector()

@@ -74,6 +74,8 @@ class SynapseGroup:
     max_distance_um: Optional[float] = None
     distances_um: tuple = ()
     parameters: tuple = ()          # dict or ((name, value), ...); stored as sorted pairs
+    varying: tuple = ()             # dict or ((name, (value per synapse, ...)), ...)
+    weight: float = 1.0             # weight[0] of each input NetCon (mechanism's unit)
     receives_post_spikes: bool = False
     post_threshold_mV: float = -20.0
     delay_ms: float = 0.0
@@ -83,6 +85,11 @@ class SynapseGroup:
         if isinstance(self.parameters, dict):
             object.__setattr__(self, "parameters", tuple(sorted(self.parameters.items())))
         object.__setattr__(self, "sources", tuple(self.sources))
+        if isinstance(self.varying, dict):
+            object.__setattr__(self, "varying", tuple(sorted((k, tuple(v)) for k, v in self.varying.items())))
+        for name, values in self.varying:
+            if len(values) != self.n:
+                raise SpecError(f"group {self.name!r}: {name} varies over {len(values)} values for n = {self.n}")
         object.__setattr__(self, "distances_um", tuple(self.distances_um))
         if self.distances_um and len(self.distances_um) != self.n:
             raise SpecError(f"group {self.name!r}: {len(self.distances_um)} distances for n = {self.n}")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..parameters import ParameterError
-from . import bac_firing, bap_attenuation
+from . import bac_firing, bap_attenuation, stdp
 from .common import ProtocolResult, RunParams
 
 
@@ -24,6 +24,8 @@ PROTOCOLS = {
                  "plot_bap_attenuation", "bAP peak voltage and Ca against path distance"),
         Protocol("bac-firing", bac_firing.BacFiringParams, bac_firing.run,
                  "plot_bac_firing", "somatic pulse, distal EPSP and both: Ca spike and burst"),
+        Protocol("stdp", stdp.StdpParams, stdp.run, "plot_stdp",
+                 "pre/post pairings over spike timings: Δw, ρ, Ca peak and time above θ_d/θ_p"),
     )
 }
 

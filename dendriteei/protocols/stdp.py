@@ -25,6 +25,10 @@ from ..synapses import RegularSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
 
 CA_MODES = {"phenomenological": 0, "biophysical": 1}
+#: DOWN-state AMPA and NMDA peak conductances (µS): 0.5 nS AMPA with NMDA/AMPA 0.71 (the
+#: dei_glu defaults; Chindemi et al. 2022 / Markram et al. 2015). UP = b·DOWN (GB 2012).
+DEFAULT_GMAX0_AMPA_US = 0.0005
+DEFAULT_GMAX_NMDA_US = 0.000355
 RULES = {"graupner_brunel": 1, "shouval": 2}
 
 
@@ -47,6 +51,10 @@ class StdpParams(RunParams):
     synapse_distance_um: float = parameter(100.0, "µm", 0.0, 3000.0, "path distance of the synapses")
     n_synapses: int = parameter(1, "", 1, 1000, "synapses per timing (independent noise)")
     noise: bool = parameter(False, "", doc="include the GB noise term σ (then n_synapses > 1 averages it)")
+    initial_state: str = parameter("down", "", doc="ρ at start: all DOWN (0), all UP (1), or 'mixed' "
+                                   "with the set's fraction β DOWN (GB 2012)", choices=("down", "up", "mixed"))
+    weight_scale: float = parameter(1.0, "", 0.0, 100.0,
+                                    "multiplier on AMPA/NMDA conductances (0: Ca only, no current)")
     theta_d: float = parameter(0.0, "µM", 0.0, 1e4, "biophysical θ_d (0: from pre/post Ca peaks)")
     theta_p: float = parameter(0.0, "µM", 0.0, 1e4, "biophysical θ_p (0: from pre/post Ca peaks)")
     theta_d_coeffs: tuple = parameter((1.0, 1.0), "", 0.0, 100.0,
@@ -59,6 +67,9 @@ class StdpParams(RunParams):
 def _synapse_parameters(params: StdpParams, thresholds: tuple | None) -> dict:
     gb = plasticity.graupner_brunel(params.gb_set)
     values = {"ca_mode": CA_MODES[params.ca_mode], "rule": RULES[params.rule],
+              "gmax0_ampa": DEFAULT_GMAX0_AMPA_US * params.weight_scale,
+              "gmax1_ampa": DEFAULT_GMAX0_AMPA_US * gb.b * params.weight_scale,
+              "gmax_nmda": DEFAULT_GMAX_NMDA_US * params.weight_scale,
               "gamma_d": gb.gamma_d, "gamma_p": gb.gamma_p, "tau_rho": gb.tau_s * 1000.0,
               "rho_star": gb.rho_star, "sigma": gb.sigma if params.noise else 0.0}
     if params.ca_mode == "phenomenological":
@@ -67,6 +78,20 @@ def _synapse_parameters(params: StdpParams, thresholds: tuple | None) -> dict:
     elif thresholds is not None:
         values.update(theta_d=thresholds[0], theta_p=thresholds[1])
     return values
+
+
+def initial_rho(params: StdpParams) -> tuple:
+    """ρ0 of each synapse; 'mixed' puts the first round(β·n) synapses DOWN."""
+    if params.initial_state != "mixed":
+        return (0.0 if params.initial_state == "down" else 1.0,) * params.n_synapses
+    n_down = round(plasticity.graupner_brunel(params.gb_set).beta * params.n_synapses)
+    return tuple(0.0 if k < n_down else 1.0 for k in range(params.n_synapses))
+
+
+def group_change(summary: pd.DataFrame) -> pd.DataFrame:
+    """Synaptic change of the whole group per Δt: Σ w_after / Σ w_before (GB 2012's measure)."""
+    sums = summary.groupby("dt_ms")[["w_before", "w_after"]].sum()
+    return (sums.w_after / sums.w_before).rename("change").reset_index()
 
 
 def post_latency_ms(spec, params: StdpParams) -> float:
@@ -98,13 +123,18 @@ def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:
             sim.current_pulse(Site("soma", region="soma"), params.post_amplitude_nA, onset, params.post_duration_ms)
         traces = sim.run(onset + 200.0)
         peaks[event] = float(traces.window("cal[0]", "c", onset, onset + 200.0)[1].max())
+        sim.release()
     return plasticity.thresholds_from_peaks(peaks["pre"], peaks["post"], *params.theta_d_coeffs,
                                             *params.theta_p_coeffs)
 
 
-def _time_above_ms(t: np.ndarray, c: np.ndarray, threshold: float) -> float:
-    above = (c[:-1] > threshold) & (c[1:] > threshold)
-    return float(np.sum(np.diff(t)[above]))
+def _relative_weights(params: StdpParams, point) -> tuple:
+    """(w_before, w_after) from the rule's state, in units of the DOWN weight for GB
+    (w = 1 + ρ(b − 1), GB 2012) and of Shouval's W otherwise."""
+    if params.rule == "shouval":
+        return point.w0_shouval, point.w_shouval
+    b = plasticity.graupner_brunel(params.gb_set).b
+    return 1.0 + point.rho0 * (b - 1.0), 1.0 + point.rho * (b - 1.0)
 
 
 def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresholds) -> pd.DataFrame:
@@ -121,28 +151,30 @@ def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresh
     values = _synapse_parameters(params, thresholds)
     group = SynapseGroup("syn", params.synapse_region, "dei_glu", (pre,), n=params.n_synapses,
                          distances_um=(params.synapse_distance_um,) * params.n_synapses,
-                         parameters=values, seed=params.seed,
+                         parameters=values, seed=params.seed, varying={"rho0": initial_rho(params)},
                          receives_post_spikes=params.ca_mode == "phenomenological")
     placed = sim.add_synapses(group)
     sim.seed_noise("syn", params.seed)
-    sim.record_synapses("syn", ("c",))
+    sim.record_synapses("syn", ("c", "efficacy"))
     sim.record_spikes(soma)
-    before = placed.values("efficacy")
-    rho_before = placed.values("rho")
     traces = sim.run(start + params.n_pairs * period)
-    after = placed.values("efficacy")
     rows = []
     for i in range(params.n_synapses):
         t, c = traces.window(f"syn[{i}]", "c", start, np.inf)
+        efficacy = traces[(f"syn[{i}]", "efficacy")].values
+        before, after = traces.value_at(f"syn[{i}]", "efficacy", start), float(efficacy[-1])
+        w_before, w_after = _relative_weights(params, placed.points[i])
         rows.append({"dt_ms": dt_ms, "synapse": i, "distance_um": placed.distances_um[i],
-                     "efficacy_before_uS": before[i], "efficacy_after_uS": after[i],
-                     "change": after[i] / before[i], "rho_before": rho_before[i],
-                     "rho_after": placed.points[i].rho, "c_peak": float(c.max()),
+                     "efficacy_before_uS": before, "efficacy_after_uS": after,
+                     "w_before": w_before, "w_after": w_after, "change": w_after / w_before,
+                     "rho_before": placed.points[i].rho0, "rho_after": placed.points[i].rho,
+                     "c_peak": float(c.max()),
                      "theta_d": values["theta_d"] if "theta_d" in values else np.nan,
                      "theta_p": values["theta_p"] if "theta_p" in values else np.nan,
-                     "time_above_d_ms": _time_above_ms(t, c, placed.points[i].theta_d),
-                     "time_above_p_ms": _time_above_ms(t, c, placed.points[i].theta_p),
+                     "time_above_d_ms": placed.points[i].time_above_d,
+                     "time_above_p_ms": placed.points[i].time_above_p,
                      "n_post_spikes": int(np.sum(traces.spikes_ms["soma"] >= start))})
+    sim.release()
     return pd.DataFrame(rows)
 
 

@@ -129,12 +129,14 @@ def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:
 
 
 def _relative_weights(params: StdpParams, point) -> tuple:
-    """(w_before, w_after) from the rule's state, in units of the DOWN weight for GB
-    (w = 1 + ρ(b − 1), GB 2012) and of Shouval's W otherwise."""
+    """(w_before, w_after) from the rule's state. Graupner–Brunel: in units of the DOWN
+    weight, w = 1 + ρ(b − 1), with w_after taken once ρ has relaxed to the nearer stable
+    state (ρ → 1 if ρ > ρ*, else 0), as GB 2012 measure it. Shouval: W."""
     if params.rule == "shouval":
         return point.w0_shouval, point.w_shouval
-    b = plasticity.graupner_brunel(params.gb_set).b
-    return 1.0 + point.rho0 * (b - 1.0), 1.0 + point.rho * (b - 1.0)
+    gb = plasticity.graupner_brunel(params.gb_set)
+    relaxed = 1.0 if point.rho > gb.rho_star else 0.0
+    return 1.0 + point.rho0 * (gb.b - 1.0), 1.0 + relaxed * (gb.b - 1.0)
 
 
 def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresholds) -> pd.DataFrame:

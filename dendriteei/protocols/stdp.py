@@ -57,10 +57,19 @@ class StdpParams(RunParams):
                                     "multiplier on AMPA/NMDA conductances (0: Ca only, no current)")
     theta_d: float = parameter(0.0, "µM", 0.0, 1e4, "biophysical θ_d (0: from pre/post Ca peaks)")
     theta_p: float = parameter(0.0, "µM", 0.0, 1e4, "biophysical θ_p (0: from pre/post Ca peaks)")
-    theta_d_coeffs: tuple = parameter((1.0, 1.0), "", 0.0, 100.0,
+    # Biophysical thresholds: the form of Chindemi et al. 2022; coefficients are this package's
+    # choice: θ_d just below and θ_p just above the Ca of a lone EPSP, so that only the
+    # NMDA supralinearity of pre→post pairing reaches θ_p (in the default cell the bAP's own
+    # VGCC Ca at proximal synapses is ~1 nM, so C_post hardly matters).
+    theta_d_coeffs: tuple = parameter((0.9, 1.0), "", 0.0, 100.0,
                                       "θ_d = a·C_pre_peak + b·C_post_peak (form of Chindemi et al. 2022)")
-    theta_p_coeffs: tuple = parameter((1.0, 2.0), "", 0.0, 100.0,
+    theta_p_coeffs: tuple = parameter((1.1, 1.0), "", 0.0, 100.0,
                                       "θ_p = a·C_pre_peak + b·C_post_peak (form of Chindemi et al. 2022)")
+    # Rates fitted by Chindemi et al. 2022 for biophysical Ca (values as published in the
+    # BlueBrain plastyfire Zenodo_O1 configuration: γ_d 101.5, γ_p 216.2; not checked
+    # against the paper). Phenomenological mode uses the rates of gb_set.
+    biophysical_gamma_d: float = parameter(101.5, "", 0.0, 1e4, "γ_d in biophysical mode")
+    biophysical_gamma_p: float = parameter(216.2, "", 0.0, 1e4, "γ_p in biophysical mode")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of the noise")
 
 
@@ -75,8 +84,10 @@ def _synapse_parameters(params: StdpParams, thresholds: tuple | None) -> dict:
     if params.ca_mode == "phenomenological":
         values.update(tau_ca=gb.tau_ca_ms, C_pre=gb.c_pre, C_post=gb.c_post, D=gb.delay_ms,
                       theta_d=gb.theta_d, theta_p=gb.theta_p)
-    elif thresholds is not None:
-        values.update(theta_d=thresholds[0], theta_p=thresholds[1])
+    else:
+        values.update(gamma_d=params.biophysical_gamma_d, gamma_p=params.biophysical_gamma_p)
+        if thresholds is not None:
+            values.update(theta_d=thresholds[0], theta_p=thresholds[1])
     return values
 
 
@@ -186,8 +197,12 @@ def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
     latency = post_latency_ms(spec, params)
     thresholds = None
     if params.ca_mode == "biophysical":
-        thresholds = ((params.theta_d, params.theta_p) if params.theta_d > 0 and params.theta_p > 0
-                      else calibrate_thresholds(spec, params, latency))
+        if params.theta_d > 0 and params.theta_p > 0:
+            if params.theta_p < params.theta_d:
+                raise ParameterError(f"theta_p = {params.theta_p} µM must not be below theta_d = {params.theta_d} µM")
+            thresholds = (params.theta_d, params.theta_p)
+        else:
+            thresholds = calibrate_thresholds(spec, params, latency)
     frames = [run_timing(spec, params, dt, latency, thresholds) for dt in params.dts_ms]
     summary = pd.concat(frames, ignore_index=True)
     summary.insert(1, "ca_mode", params.ca_mode)

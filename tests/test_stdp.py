@@ -1,0 +1,116 @@
+"""The stdp protocol: phenomenological Ca against Graupner & Brunel 2012's analytic solution,
+and biophysical Ca on the L5 cell."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from dendriteei import plasticity
+from dendriteei.parameters import ParameterError, with_overrides
+from dendriteei.protocols import stdp
+
+PHENOMENOLOGICAL = stdp.StdpParams(cell="point_soma", ca_mode="phenomenological", synapse_region="soma",
+                                   synapse_distance_um=0.0, weight_scale=0.0, settle_ms=100.0)
+
+
+def _binomial_ok(successes, trials, p, n_sd=3.5):
+    return abs(successes - trials * p) <= n_sd * np.sqrt(trials * p * (1 - p)) + 1
+
+
+@pytest.fixture(scope="module")
+def dp_curve():
+    params = dataclasses.replace(PHENOMENOLOGICAL, dts_ms=(-20.0, -10.0, 10.0, 20.0), n_synapses=200,
+                                 noise=True, initial_state="mixed", seed=7)
+    return stdp.run(params).summary
+
+
+def test_dp_set_time_above_thresholds_equals_analytic(dp_curve):
+    """GB 2012 (SI): time above θ_d and θ_p over 60 pairs = 60 s · (α_d, α_p); exact up to the
+    event-delivery precision (relative 1e-3)."""
+    gb = plasticity.graupner_brunel("DP")
+    for dt, part in dp_curve.groupby("dt_ms"):
+        alpha_d, alpha_p = plasticity.time_above(gb, dt, 1.0)
+        assert part.time_above_d_ms.iloc[0] == pytest.approx(60_000 * alpha_d, rel=1e-3)
+        assert part.time_above_p_ms.iloc[0] == pytest.approx(60_000 * alpha_p, rel=1e-3)
+
+
+def test_dp_set_transitions_and_change_match_analytic(dp_curve):
+    """GB 2012 Fig. 2 (DP set, 60 pairs at 1 Hz, σ = 2.8284): UP/DOWN transition counts of
+    100 DOWN and 100 UP synapses lie within 3.5 binomial SD of the analytic U and D; the mean
+    change agrees within 0.1 (statistical error of 200 synapses ≈ 0.05, plus the cubic term the
+    analytic solution neglects) and has the paper's sign: LTD for Δt < 0, LTP for Δt > 0."""
+    gb = plasticity.graupner_brunel("DP")
+    changes = stdp.group_change(dp_curve).set_index("dt_ms").change
+    for dt, part in dp_curve.groupby("dt_ms"):
+        up, down = plasticity.transition_probabilities(gb, dt, 1.0, 60)
+        started_down = part[part.rho_before == 0.0]
+        started_up = part[part.rho_before == 1.0]
+        assert _binomial_ok((started_down.rho_after > 0.5).sum(), len(started_down), up)
+        assert _binomial_ok((started_up.rho_after < 0.5).sum(), len(started_up), down)
+        assert changes[dt] == pytest.approx(plasticity.synaptic_change(gb, dt, 1.0, 60), abs=0.1)
+        assert (changes[dt] > 1.0) == (dt > 0)
+
+
+def test_cortical_set_frequency_dependence_follows_analytic_drift():
+    """GB 2012 Fig. 4 / Sjöström et al. 2001: cortical-slices set, 75 pairs, σ = 0. At 40 Hz
+    every Δt drives a DOWN synapse UP (potentiation for all Δt above ≈ 30 Hz); at 1 Hz
+    post-before-pre drives an UP synapse down. Simulated ρ matches the analytic mean drift
+    (`mean_rho_change`, cubic term neglected) within 0.03."""
+    gb = plasticity.graupner_brunel("cortical slices")
+    params = dataclasses.replace(PHENOMENOLOGICAL, gb_set="cortical slices", n_pairs=75,
+                                 dts_ms=(-10.0, 10.0), initial_state="down")
+    fast = stdp.run(dataclasses.replace(params, frequency_hz=40.0)).summary
+    assert (fast.rho_after > 0.5).all()
+    for row in fast.itertuples():
+        assert row.rho_after == pytest.approx(plasticity.mean_rho_change(gb, row.dt_ms, 40.0, 75, 0.0), abs=0.03)
+    slow = stdp.run(dataclasses.replace(params, frequency_hz=1.0, dts_ms=(-10.0,), initial_state="up")).summary
+    expected = plasticity.mean_rho_change(gb, -10.0, 1.0, 75, 1.0)
+    assert expected < 1.0 and slow.rho_after.iloc[0] < 0.6
+    assert slow.rho_after.iloc[0] == pytest.approx(expected, abs=0.03)
+
+
+def test_fixed_step_and_cvode_give_the_same_rho():
+    """Deterministic DP pairing (10 pairs): ρ after fixed step (dt 0.025 ms) and CVODE agree within
+    1e-3 (stated tolerance)."""
+    params = dataclasses.replace(PHENOMENOLOGICAL, dts_ms=(10.0, -20.0), n_pairs=10, frequency_hz=5.0)
+    cvode = stdp.run(params).summary.rho_after.to_numpy()
+    fixed = stdp.run(dataclasses.replace(params, cvode=False)).summary.rho_after.to_numpy()
+    np.testing.assert_allclose(cvode, fixed, atol=1e-3)
+
+
+BIOPHYSICAL = stdp.StdpParams(n_pairs=60, frequency_hz=5.0, initial_state="mixed", n_synapses=2)
+
+
+@pytest.fixture(scope="module")
+def proximal():
+    return stdp.run(dataclasses.replace(BIOPHYSICAL, dts_ms=(-20.0, 10.0))).summary
+
+
+def test_biophysical_pre_post_potentiates_post_pre_depresses(proximal):
+    """Biophysical Ca at a proximal (100 µm) apical synapse, 60 pairings at 5 Hz: pre→post
+    (Δt = +10 ms) moves a DOWN synapse UP (LTP: NMDA Ca relieved of Mg block by the bAP exceeds
+    θ_p), post→pre (−20 ms) moves an UP synapse DOWN (LTD: only θ_d is crossed), the classic
+    STDP signs (Markram et al. 1997; Bi & Poo 1998)."""
+    causal = proximal[proximal.dt_ms == 10.0]
+    acausal = proximal[proximal.dt_ms == -20.0]
+    assert causal.time_above_p_ms.iloc[0] > 0 and acausal.time_above_p_ms.iloc[0] == 0
+    assert causal[causal.rho_before == 0].rho_after.iloc[0] > 0.5
+    assert acausal[acausal.rho_before == 1].rho_after.iloc[0] < 0.5
+
+
+def test_biophysical_synapse_beyond_bap_does_not_potentiate():
+    """A tuft synapse at 1150 µm, where the bAP has decayed to a few mV (bap-attenuation), gets
+    no NMDA boost from pairing: pre→post does not potentiate (Sjöström & Häusser 2006 Neuron
+    51:227: distal L5 synapses lack timing-dependent LTP without extra depolarisation)."""
+    far = stdp.run(dataclasses.replace(BIOPHYSICAL, dts_ms=(10.0,), synapse_region="tuft",
+                                       synapse_distance_um=1150.0)).summary
+    assert (far[far.rho_before == 0].rho_after < 0.5).all()
+
+
+def test_bad_parameters_raise():
+    with pytest.raises(ParameterError, match="not one of"):
+        with_overrides(stdp.StdpParams(), {"gb_set": "DPX"})
+    with pytest.raises(ParameterError, match="theta_p = 1.0 µM must not be below theta_d"):
+        stdp.run(dataclasses.replace(BIOPHYSICAL, theta_d=2.0, theta_p=1.0, dts_ms=(10.0,)))
+    with pytest.raises(ParameterError):
+        plasticity.GraupnerBrunel(**{**dataclasses.asdict(plasticity.graupner_brunel("DP")), "tau_ca_ms": -1.0})

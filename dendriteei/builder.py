@@ -217,9 +217,12 @@ class BuiltCell:
                             f"{target} µm (nearest is {nearest[0]:.0f} µm away)")
         return nearest[1], self._distance(nearest[1])
 
-    def max_distance(self, region: str) -> float:
-        """Largest path distance (µm) reached by a region."""
-        return max((self._distance(seg) for _, _, seg in self._segments_in(region)), default=0.0)
+    def distance_range(self, region: str) -> tuple:
+        """(nearest, farthest) path distance (µm) of a region's segments."""
+        distances = [self._distance(seg) for _, _, seg in self._segments_in(region)]
+        if not distances:
+            raise SpecError(f"region {region!r} is empty on cell {self.spec.name!r}")
+        return min(distances), max(distances)
 
 
 def build(spec: CellSpec) -> BuiltCell:

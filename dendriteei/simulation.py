@@ -178,9 +178,9 @@ class Simulation:
             if name not in valid:
                 raise SpecError(f"group {group.name!r}: {group.mechanism} has no parameter {name!r}; "
                                 f"valid: {', '.join(valid)}")
-        reach = cell.max_distance(group.region)
+        nearest, farthest = cell.distance_range(group.region)
         placed = PlacedSynapses(group)
-        for index, (distance, times) in enumerate(zip(group.target_distances(reach), group.spike_times())):
+        for index, (distance, times) in enumerate(zip(group.target_distances(nearest, farthest), group.spike_times())):
             seg, actual = cell.resolve(Site(f"{group.name}[{index}]", region=group.region, distance_um=distance))
             point = getattr(h, group.mechanism)(seg)
             for name, value in group.parameters:

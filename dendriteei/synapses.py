@@ -98,14 +98,18 @@ class SynapseGroup:
         if len(self.sources) not in (1, self.n):
             raise SpecError(f"group {self.name!r}: give 1 or n = {self.n} spike sources, not {len(self.sources)}")
 
-    def target_distances(self, reach_um: float) -> list[float]:
-        """Path distances (µm) of the n synapses, given how far the region reaches."""
+    def target_distances(self, nearest_um: float, farthest_um: float) -> list[float]:
+        """Path distances (µm) of the n synapses, given the region's nearest and farthest points."""
         if self.distances_um:
             return [float(d) for d in self.distances_um]
-        upper = reach_um if self.max_distance_um is None else min(self.max_distance_um, reach_um)
+        lower = max(self.min_distance_um, nearest_um)
+        upper = farthest_um if self.max_distance_um is None else min(self.max_distance_um, farthest_um)
+        if upper < lower:
+            raise SpecError(f"group {self.name!r}: the region spans {nearest_um:.0f}–{farthest_um:.0f} µm, "
+                            f"outside the requested {self.min_distance_um}–{self.max_distance_um} µm")
         if self.n == 1:
-            return [0.5 * (self.min_distance_um + upper)]
-        return list(np.linspace(self.min_distance_um, upper, self.n))
+            return [0.5 * (lower + upper)]
+        return list(np.linspace(lower, upper, self.n))
 
     def spike_times(self) -> list[np.ndarray]:
         """Spike times (ms) of each synapse's source; reproducible from ``seed``."""

@@ -22,6 +22,17 @@ UNITS = {"v": "mV", "cai": "mM", "ica": "mA/cm2", "ina": "mA/cm2", "ik": "mA/cm2
 POST_EVENT_WEIGHTS = {"dei_glu": (0.0, 1.0), "dei_gaba": (0.0, 0.0, 0.0, 1.0)}
 
 
+def _point_processes(h) -> set:
+    """Names of the point processes NEURON knows (built-in and loaded)."""
+    types, name = h.MechanismType(1), h.ref("")
+    names = set()
+    for i in range(int(types.count())):
+        types.select(i)
+        types.selected(name)
+        names.add(name[0])
+    return names
+
+
 class SimulationDiverged(RuntimeError):
     """A recorded variable became NaN or infinite."""
 
@@ -171,9 +182,12 @@ class Simulation:
         weight vector marks the event as postsynaptic, see POST_EVENT_WEIGHTS)."""
         h, cell = self.h, self.cell
         valid = range_parameters(h, group.mechanism)
-        if group.mechanism not in POST_EVENT_WEIGHTS:
-            raise SpecError(f"group {group.name!r}: mechanism {group.mechanism!r} is not a synapse; "
-                            f"synapses: {', '.join(POST_EVENT_WEIGHTS)}")
+        if group.mechanism not in _point_processes(h):
+            raise SpecError(f"group {group.name!r}: mechanism {group.mechanism!r} is not a point process; "
+                            f"point processes: {', '.join(sorted(_point_processes(h)))}")
+        if group.receives_post_spikes and group.mechanism not in POST_EVENT_WEIGHTS:
+            raise SpecError(f"group {group.name!r}: {group.mechanism} takes no postsynaptic spikes; "
+                            f"those that do: {', '.join(POST_EVENT_WEIGHTS)}")
         for name, _ in group.parameters + group.varying:
             if name not in valid:
                 raise SpecError(f"group {group.name!r}: {group.mechanism} has no parameter {name!r}; "

@@ -35,7 +35,7 @@ def test_bad_groups_raise_clear_errors():
     sim = Simulation(build(l5_pyramidal()))
     with pytest.raises(SpecError, match="no parameter 'gnmda'; valid: .*gmax_nmda"):
         sim.add_synapses(SynapseGroup("g", "tuft", "dei_glu", (RegularSpikes(1.0, 1),), parameters={"gnmda": 1}))
-    with pytest.raises(SpecError, match="not a synapse"):
+    with pytest.raises(SpecError, match="not a point process"):
         sim.add_synapses(SynapseGroup("g", "tuft", "dei_nat", (RegularSpikes(1.0, 1),)))
     with pytest.raises(SpecError, match="give 1 or n = 3 spike sources"):
         SynapseGroup("g", "tuft", "dei_glu", (RegularSpikes(1.0, 1),) * 2, n=3)

@@ -132,6 +132,15 @@ class Simulation:
         clamp.amp, clamp.delay, clamp.dur = amplitude_nA, delay_ms, duration_ms
         self._keep.append(clamp)
 
+    def voltage_clamp(self, site: Site, v_mV: float, start_ms: float = 0.0, duration_ms: float = 1e9) -> None:
+        """Hold a site at v_mV from start_ms (SEClamp, series resistance 1 kΩ; before start_ms at v_init)."""
+        seg, _ = self.cell.resolve(site)
+        clamp = self.h.SEClamp(seg)
+        clamp.rs = 1e-3
+        clamp.dur1, clamp.amp1 = start_ms, self.cell.spec.v_init_mV
+        clamp.dur2, clamp.amp2 = duration_ms, v_mV
+        self._keep.append(clamp)
+
     def epsc_current(self, site: Site, peak_nA: float, onset_ms: float,
                      tau_rise_ms: float = 0.5, tau_decay_ms: float = 5.0) -> None:
         """Double-exponential EPSP-shaped current (peak in nA) from onset_ms, as the

@@ -114,3 +114,26 @@ def test_bad_parameters_raise():
         stdp.run(dataclasses.replace(BIOPHYSICAL, theta_d=2.0, theta_p=1.0, dts_ms=(10.0,)))
     with pytest.raises(ParameterError):
         plasticity.GraupnerBrunel(**{**dataclasses.asdict(plasticity.graupner_brunel("DP")), "tau_ca_ms": -1.0})
+
+
+@pytest.fixture(scope="module")
+def shouval_clamped():
+    """Shouval rule under voltage clamp, 100 pulses at 1 Hz; NMDA Ca gain scaled once so the
+    Ca peak at −62.5 mV equals α1 = 0.35 µM (the paper's LTD onset)."""
+    probe = stdp.clamped_pairing(-62.5, n_pulses=2)
+    gain = 247.0 * 0.35 / probe["c_peak_uM"]        # 247 µM/(nA·ms): dei_glu default
+    return {v: stdp.clamped_pairing(v, synapse={"nmda_ca_gain": gain})["change"]
+            for v in (-70.0, -65.0, -60.0, -55.0, -45.0, -40.0)}
+
+
+def test_shouval_voltage_clamp_bands(shouval_clamped):
+    """Shouval, Bear & Cooper 2002 Fig. 3A: pairing at a clamped voltage gives no change below
+    −62.5 mV, LTD between −62.5 and −52.5 mV, LTP above −50 mV. Only the LTD onset is
+    calibrated; the LTD→LTP boundary then follows from the Jahr–Stevens Mg block. Tolerances:
+    'no change' |ΔW/W| < 2 %, LTD < 0.9, LTP > 1.1."""
+    for v in (-70.0, -65.0):
+        assert abs(shouval_clamped[v] - 1.0) < 0.02
+    for v in (-60.0, -55.0):
+        assert shouval_clamped[v] < 0.9
+    for v in (-45.0, -40.0):
+        assert shouval_clamped[v] > 1.1

@@ -208,3 +208,25 @@ def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
     summary.insert(1, "ca_mode", params.ca_mode)
     summary.insert(2, "rule", params.rule)
     return ProtocolResult(summary)
+
+
+def clamped_pairing(v_mV: float, n_pulses: int = 100, frequency_hz: float = 1.0,
+                    synapse: dict | None = None, cell: str = "point_soma") -> dict:
+    """Pairing by voltage clamp (Shouval et al. 2002 Fig. 3A): the postsynaptic site is held
+    at v_mV while the synapse gets n_pulses at frequency_hz (Shouval rule, biophysical Ca
+    from NMDA only). Returns the relative change W_after/W_before and the Ca peak (µM)."""
+    spec = cell_spec(cell)
+    sim = Simulation(build(spec), cvode=True)
+    soma = Site("soma", region="soma")
+    start = 200.0
+    sim.voltage_clamp(soma, v_mV, start_ms=50.0)
+    values = {"ca_mode": 1, "rule": 2, "vgcc_gain": 0.0, **(synapse or {})}
+    group = SynapseGroup("syn", "soma", "dei_glu", (RegularSpikes(frequency_hz, n_pulses, start),),
+                         parameters=values)
+    placed = sim.add_synapses(group)
+    sim.record_synapses("syn", ("c",))
+    traces = sim.run(start + n_pulses * 1000.0 / frequency_hz)
+    change = placed.values("w_shouval")[0] / placed.values("w0_shouval")[0]
+    result = {"v_mV": v_mV, "change": float(change), "c_peak_uM": float(traces[("syn[0]", "c")].values.max())}
+    sim.release()
+    return result

@@ -98,10 +98,15 @@ class PlacedSynapses:
     points: list = field(default_factory=list)
     distances_um: list = field(default_factory=list)
     spike_times: list = field(default_factory=list)
+    netcons: list = field(default_factory=list)   # the input NetCon of each synapse
 
     def values(self, variable: str) -> np.ndarray:
         """Current value of a point-process variable on every synapse."""
         return np.array([getattr(p, variable) for p in self.points])
+
+    def weights(self) -> np.ndarray:
+        """weight[0] of each synapse's input NetCon (plastic per-connection weights live here)."""
+        return np.array([nc.weight[0] for nc in self.netcons])
 
 
 class Simulation:
@@ -216,6 +221,7 @@ class Simulation:
             placed.points.append(point)
             placed.distances_um.append(actual)
             placed.spike_times.append(times)
+            placed.netcons.append(netcon)
             self._keep.append(netcon)
         if group.receives_post_spikes:
             for point in placed.points:
@@ -258,6 +264,7 @@ class Simulation:
         self._spike_records.clear()
         del netcons
         for placed in self._synapses.values():
+            placed.netcons.clear()
             placed.points.clear()
         self._synapses.clear()
         self._input_events.clear()

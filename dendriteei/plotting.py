@@ -69,3 +69,86 @@ def plot_stdp(result: ProtocolResult):
            title=f"STDP ({df.ca_mode.iloc[0]} Ca, {df.rule.iloc[0]})")
     fig.tight_layout()
     return fig
+
+
+def plot_istdp_window(result: ProtocolResult):
+    """Δw of one isolated pre/post pair against Δt = t_post − t_pre, per iSTDP window: simulated
+    (markers) and analytic (line), the layout of Box 1 of Wu, Miehl & Gjorgjieva 2022."""
+    df, curve = result.summary, result.traces
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    ax.axhline(0.0, color="0.6", lw=0.8)
+    ax.axvline(0.0, color="0.6", lw=0.8)
+    for k, (window, part) in enumerate(df.groupby("window", sort=False)):
+        color = f"C{k}"
+        label = window.replace("_", " ")
+        if not curve.empty:
+            line = curve[curve.window == window].sort_values("dt_ms")
+            ax.plot(line.dt_ms, line.dw_analytic_uS * 1e3, "-", lw=1, color=color)
+        part = part.sort_values("dt_ms")
+        ax.plot(part.dt_ms, part.dw_uS * 1e3, "o", ms=4, color=color, label=label)
+    ax.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="Δw (nS)",
+           title="iSTDP window: simulated (markers), analytic (lines)")
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_istdp_homeostatic(result: ProtocolResult):
+    """Homeostatic iSTDP (Zenke et al. 2015; seeds/003): G and w against time with the pairings,
+    and the true Δw = w_after − w_before of each pairing against G with η G (1 + e^{−Δt/τ})."""
+    df, tr = result.summary, result.traces
+    fig = plt.figure(figsize=(10, 4))
+    ax_g = fig.add_subplot(2, 2, 1)
+    ax_w = fig.add_subplot(2, 2, 3, sharex=ax_g)
+    ax_dw = fig.add_subplot(1, 2, 2)
+    if not tr.empty:
+        g = tr[tr.variable == "G"]
+        w = tr[tr.variable == "w"]
+        ax_g.plot(g.t_ms, g.value, lw=0.8)
+        ax_w.plot(w.t_ms, w.value * 1e3, lw=0.8)
+    for ax in (ax_g, ax_w):
+        for t in df.t_pre_ms:
+            ax.axvline(t, color="0.6", ls=":", lw=0.8)
+    ax_g.axhline(0.0, color="0.6", lw=0.8)
+    ax_g.set(ylabel="G = H − γ (Hz)", title="protocol (dotted: pairings)")
+    ax_w.set(xlabel="time (ms)", ylabel="w (nS)")
+    order = df.sort_values("G_hz")
+    ax_dw.axhline(0.0, color="0.6", lw=0.8)
+    ax_dw.axvline(0.0, color="0.6", lw=0.8)
+    ax_dw.plot(order.G_hz, order.dw_expected_uS * 1e3, "-", color="0.3", lw=1,
+               label=r"$\eta\,G\,(1 + e^{-\Delta t/\tau})$")
+    ax_dw.plot(df.G_hz, df.dw_uS * 1e3, "o", ms=5, label="simulated")
+    ax_dw.set(xlabel="G at the pairing (Hz)", ylabel="Δw = w_after − w_before (nS)",
+              title="weight change modulation")
+    ax_dw.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_inhibitory_balance(result: ProtocolResult):
+    """Output rate and E–I weight correlation against time; E and I weights per signal group;
+    mean E and I currents per group over the final window (the layout of Vogels et al. 2011
+    Fig. 1: detailed balance of a single cell)."""
+    df, tr = result.summary, result.traces
+    fig, (ax_rate, ax_w, ax_i) = plt.subplots(1, 3, figsize=(13, 3.8))
+    if not tr.empty:
+        ax_rate.plot(tr.t_s, tr.rate_hz, ".-", color="k", ms=3, lw=0.6, label="output rate")
+        ax_r = ax_rate.twinx()
+        ax_r.plot(tr.t_s, tr.r_ei, color="tab:purple", lw=1)
+        ax_r.set_ylim(-1.05, 1.05)
+        ax_r.set_ylabel("r (E vs I weights)", color="tab:purple")
+    if "rho0_hz" in df:
+        ax_rate.axhline(df.rho0_hz.iloc[0], color="tab:red", ls="--", lw=1, label="ρ0")
+    ax_rate.set(xlabel="time (s)", ylabel="output rate (Hz)", title="rate and co-tuning")
+    ax_rate.legend(frameon=False, fontsize=8)
+    ax_w.plot(df.group, df.w_exc, "s-", color="k", label="E")
+    ax_w.plot(df.group, df.w_inh_initial, "o--", color="0.6", mfc="w", label="I initial")
+    ax_w.plot(df.group, df.w_inh_final, "o-", color="tab:blue", mfc="w", label="I final")
+    ax_w.set(xlabel="signal group", ylabel="mean weight per synapse (nS)", title="weights")
+    ax_w.legend(frameon=False, fontsize=8)
+    ax_i.plot(df.group, -df.i_exc_mean, "s-", color="k", label="excitatory (−I)")
+    ax_i.plot(df.group, df.i_inh_mean, "o-", color="tab:blue", mfc="w", label="inhibitory")
+    ax_i.set(xlabel="signal group", ylabel="mean synaptic current (nA)", title="currents, final window")
+    ax_i.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig

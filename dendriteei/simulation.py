@@ -4,6 +4,7 @@ With :mod:`dendriteei.builder`, the only module that touches NEURON.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -270,12 +271,18 @@ class Simulation:
         self._input_events.clear()
         self._keep.clear()
         self._records.clear()
+        self.cell = None
 
     # -- run -------------------------------------------------------------------
     def run(self, tstop_ms: float) -> Traces:
         """Initialise to the spec's v_init and integrate to tstop_ms."""
         h, spec = self.h, self.cell.spec
         h.celsius = spec.celsius
+        own = {sec.name() for sec in self.cell.sections.values()}
+        foreign = [sec.name() for sec in h.allsec() if sec.name() not in own]
+        if foreign:
+            warnings.warn(f"{len(foreign)} sections of other cells exist and are simulated too "
+                          f"(e.g. {foreign[0]}); drop references to old cells or call Simulation.release()")
         cvode = h.CVode()
         cvode.active(1 if self.cvode else 0)
         if self.cvode:

@@ -43,3 +43,4 @@ def test_diverging_simulation_raises():
     sim.current_pulse(site, 1.0, 1.0, 100.0)
     with pytest.raises(SimulationDiverged, match="v at s became non-finite"):
         sim.run(2000.0)
+    sim.release()  # the diverged cell must not linger into later simulations

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..parameters import ParameterError
-from . import bac_firing, bap_attenuation, stdp
+from . import bac_firing, bap_attenuation, istdp_homeostatic, istdp_window, stdp
 from .common import ProtocolResult, RunParams
 
 
@@ -26,6 +26,11 @@ PROTOCOLS = {
                  "plot_bac_firing", "somatic pulse, distal EPSP and both: Ca spike and burst"),
         Protocol("stdp", stdp.StdpParams, stdp.run, "plot_stdp",
                  "pre/post pairings over spike timings: Δw, ρ, Ca peak and time above θ_d/θ_p"),
+        Protocol("istdp-window", istdp_window.IstdpWindowParams, istdp_window.run, "plot_istdp_window",
+                 "one isolated pre/post pair per Δt at dei_gaba: simulated vs analytic iSTDP window (Box 1)"),
+        Protocol("istdp-homeostatic", istdp_homeostatic.IstdpHomeostaticParams, istdp_homeostatic.run,
+                 "plot_istdp_homeostatic",
+                 "Zenke 2015 homeostatic iSTDP (seeds/003): Δw of a pairing against G = H − γ per rate epoch"),
     )
 }
 

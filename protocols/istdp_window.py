@@ -1,0 +1,21 @@
+#!/usr/bin/env python3
+"""Run the `istdp-window` protocol at full resolution (Δt from −100 to +100 ms in 5 ms steps,
+all four windows of Wu, Miehl & Gjorgjieva 2022 Box 1 in one run): writes CSV, PNG figure and a
+JSON of every parameter and version into --out.
+
+    python protocols/istdp_window.py [--set name=value ...] [--out DIR]
+
+Same as `dendriteei run istdp-window --set window=all --set dts_ms=...`; `dendriteei list`
+shows the parameters (a later --set window=... overrides the default 'all').
+"""
+import sys
+
+import numpy as np
+
+from dendriteei.cli import main
+
+FULL_CURVE = ",".join(f"{dt:g}" for dt in np.arange(-100.0, 100.1, 5.0) if dt != 0.0)
+
+if __name__ == "__main__":
+    sys.exit(main(["run", "istdp-window", "--set", "window=all", "--set", f"dts_ms={FULL_CURVE}",
+                   *sys.argv[1:]]))

@@ -8,6 +8,8 @@ channel set of :mod:`mod` painted by region and path distance.
 """
 from __future__ import annotations
 
+import math
+
 from .spec import MEMBRANE, Branch, CellSpec, Exponential, Linear, Paint, Region, Uniform
 
 #: Path-distance window (µm) of the apical Ca "hot zone": Hay et al. 2011 (685–885 µm),
@@ -183,3 +185,18 @@ def point_soma(name: str = "soma") -> CellSpec:
     return CellSpec(name=name, branches=(Branch("soma", "soma", None, 1.0, 20.0, 20.0),),
                     regions=STANDARD_REGIONS, paints=paints,
                     description="single somatic compartment (Na + Kv3.1 + leak)")
+
+
+def vogels_soma(name: str = "vogels_soma") -> CellSpec:
+    """Passive single compartment with the membrane of Vogels et al. 2011's LIF (ModelDB 143751):
+    a cylinder of 2·10⁴ µm² (L = diam = 79.79 µm) with cm 1 µF/cm² (C = 200 pF) and g_pas 5e-5
+    S/cm² (g_leak = 10 nS, τ_m = 20 ms), e_pas = v_init = −60 mV. Threshold and reset come from
+    the protocol (spike_model = "lif")."""
+    diam = math.sqrt(2.0e4 / math.pi)
+    paints = (Paint("all", MEMBRANE, "cm", Uniform(1.0)),
+              Paint("all", "pas", "g", Uniform(5.0e-5)),
+              Paint("all", "pas", "e", Uniform(-60.0)))
+    return CellSpec(name=name, branches=(Branch("soma", "soma", None, 1.0, diam, diam),),
+                    regions=STANDARD_REGIONS, paints=paints, v_init_mV=-60.0,
+                    description="passive soma with the membrane of Vogels et al. 2011's LIF (τ_m 20 ms, "
+                                "g_leak 10 nS, rest −60 mV)")

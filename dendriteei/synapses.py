@@ -6,8 +6,7 @@ spike source. :meth:`dendriteei.simulation.Simulation.add_synapses` builds them.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Union
 
 import numpy as np

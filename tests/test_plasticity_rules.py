@@ -204,7 +204,7 @@ def test_mean_rho_matches_integrated_switching_linear_dynamics():
     averaging ignores where in the period the rates act, an error of order
     (γ_d/τ)(α_d − α_p)/f ≈ 4e-3 for DP at 1 Hz (the difference found is 1.9e-3)."""
     params = graupner_brunel("DP")
-    period_ms, n_pairs = 1000.0, 60
+    n_pairs = 60
     t = (np.arange(1_000_000) + 0.5) * 1e-3
     c = calcium_trace(params, 10.0, 1.0, t)
     gamma_p = params.gamma_p * (c > params.theta_p)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..parameters import ParameterError
-from . import bac_firing, bap_attenuation, istdp_homeostatic, istdp_window, stdp
+from . import bac_firing, bap_attenuation, inhibitory_balance, istdp_homeostatic, istdp_window, stdp
 from .common import ProtocolResult, RunParams
 
 
@@ -31,6 +31,9 @@ PROTOCOLS = {
         Protocol("istdp-homeostatic", istdp_homeostatic.IstdpHomeostaticParams, istdp_homeostatic.run,
                  "plot_istdp_homeostatic",
                  "Zenke 2015 homeostatic iSTDP (seeds/003): Δw of a pairing against G = H − γ per rate epoch"),
+        Protocol("inhibitory-balance", inhibitory_balance.InhibitoryBalanceParams, inhibitory_balance.run,
+                 "plot_inhibitory_balance",
+                 "Vogels 2011 single cell: iSTDP drives the output rate to ρ0 and co-tunes I with E weights"),
     )
 }
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cells import l5_pyramidal, point_soma
+from ..cells import l5_pyramidal, point_soma, vogels_soma
 from ..parameters import ParameterError, parameter
 from ..spec import CellSpec
 from ..swc import load_swc
 
-BUILTIN_CELLS = {"l5_pyramidal": l5_pyramidal, "point_soma": point_soma}
+BUILTIN_CELLS = {"l5_pyramidal": l5_pyramidal, "point_soma": point_soma, "vogels_soma": vogels_soma}
 
 
 @dataclass(frozen=True)

@@ -53,3 +53,21 @@ def test_unknown_preset_lists_valid_ones():
     with pytest.raises(ParameterError, match="Did you mean pv"):
         preset("pvv")
     assert set(PRESETS) == {"pv", "sst", "pv_ca1", "sst_ca1"}
+
+
+def test_sst_local_post_signal_sees_only_a_bap_that_reaches_it():
+    """Wilmes et al. 2017: with the local post signal (synaptic voltage > −40 mV) an SST synapse
+    registers a post event only where the bAP arrives: at 700 µm (bAP ≈ 40 mV above rest) yes,
+    at 1200 µm in the tuft (bAP ≈ 1 mV, bap-attenuation) no."""
+    from dendriteei.builder import Site
+    sim = Simulation(build(l5_pyramidal()), cvode=True)
+    near = sim.add_synapses(inhibitory_group("sst", (ExplicitSpikes(()),), name="near", region="trunk",
+                                             min_distance_um=700.0, max_distance_um=700.0))
+    far = sim.add_synapses(inhibitory_group("sst", (ExplicitSpikes(()),), name="far", region="tuft",
+                                            min_distance_um=1200.0, max_distance_um=1200.0))
+    sim.current_pulse(Site("soma", region="soma"), 1.0, 300.0, 5.0)
+    sim.record_spikes(Site("soma", region="soma"))
+    traces = sim.run(400.0)
+    assert len(traces.spikes_ms["soma"]) == 1
+    assert near.values("n_post")[0] == 1 and far.values("n_post")[0] == 0
+    sim.release()

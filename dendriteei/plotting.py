@@ -57,16 +57,16 @@ def plot_bac_firing(result: ProtocolResult):
 
 
 def plot_stdp(result: ProtocolResult):
-    """Δw (after/before) against Δt = t_post − t_pre, mean ± SD over synapses
-    (the layout of Graupner & Brunel 2012 Fig. 2)."""
+    """Synaptic change Σw_after/Σw_before of the synapses at each Δt = t_post − t_pre
+    (Graupner & Brunel 2012's measure, the layout of their Fig. 2)."""
     df = result.summary
-    stats = df.groupby("dt_ms").change.agg(["mean", "std"]).reset_index()
+    sums = df.groupby("dt_ms")[["w_before", "w_after"]].sum()
     fig, ax = plt.subplots(figsize=(5, 3.5))
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.axvline(0.0, color="0.6", lw=0.8)
-    ax.errorbar(stats.dt_ms, stats["mean"], yerr=stats["std"].fillna(0.0), fmt="o-", ms=4, capsize=2)
-    ax.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="synaptic change (w after / w before)",
-           title=f"STDP ({df.ca_mode.iloc[0]} Ca, {df.rule.iloc[0]})")
+    ax.plot(sums.index, sums.w_after / sums.w_before, "o-", ms=4)
+    ax.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="synaptic change (Σw after / Σw before)",
+           title=f"STDP ({df.ca_mode.iloc[0]} Ca, {df.rule.iloc[0]}, {df.synapse.nunique()} synapses/Δt)")
     fig.tight_layout()
     return fig
 

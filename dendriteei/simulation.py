@@ -127,8 +127,7 @@ class Simulation:
         self._records = []
         self._spike_records = []
         self._synapses = {}
-        self._input_events = []  # (NetCon, spike times in ms) queued at every finitialize
-        self._keep.append(self.h.FInitializeHandler(self._queue_input_events))
+        self._input_events = []  # (NetCon, spike times in ms) queued right after finitialize
 
     # -- stimuli -------------------------------------------------------------
     def current_pulse(self, site: Site, amplitude_nA: float, delay_ms: float, duration_ms: float) -> None:
@@ -296,6 +295,9 @@ class Simulation:
         t_vec = h.Vector()
         t_vec.record(h._ref_t)
         h.finitialize(spec.v_init_mV)
+        # Queued here rather than by an FInitializeHandler: a handler holding a bound method
+        # would keep this Simulation (and its cell's sections) alive through NEURON.
+        self._queue_input_events()
         h.continuerun(tstop_ms)
         t = np.array(t_vec)
         out = Traces()

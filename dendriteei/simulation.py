@@ -206,10 +206,8 @@ class Simulation:
             if name not in valid:
                 raise SpecError(f"group {group.name!r}: {group.mechanism} has no parameter {name!r}; "
                                 f"valid: {', '.join(valid)}")
-        nearest, farthest = cell.distance_range(group.region)
         placed = PlacedSynapses(group)
-        for index, (distance, times) in enumerate(zip(group.target_distances(nearest, farthest), group.spike_times())):
-            seg, actual = cell.resolve(Site(f"{group.name}[{index}]", region=group.region, distance_um=distance))
+        for index, ((seg, actual), times) in enumerate(zip(self._group_segments(group), group.spike_times())):
             point = getattr(h, group.mechanism)(seg)
             for name, value in group.parameters:
                 setattr(point, name, value)
@@ -233,6 +231,23 @@ class Simulation:
                 self._keep.append(post)
         self._synapses[group.name] = placed
         return placed
+
+    def _group_segments(self, group: SynapseGroup) -> list:
+        """(segment, path distance in µm) of each synapse: at the group's (branch, x) sites, each
+        checked to lie in the group's region, or by region + path distance."""
+        cell, names = self.cell, [f"{group.name}[{index}]" for index in range(group.n)]
+        if not group.branch_sites():
+            nearest, farthest = cell.distance_range(group.region)
+            return [cell.resolve(Site(name, region=group.region, distance_um=distance))
+                    for name, distance in zip(names, group.target_distances(nearest, farthest))]
+        region, resolved = cell.spec.region(group.region), []
+        for name, (branch, x) in zip(names, group.branch_sites()):
+            seg, distance = cell.resolve(Site(name, branch=branch, x=x))
+            if not region.contains(cell.tags[branch], distance):
+                raise SpecError(f"group {group.name!r}: site ({branch!r}, {x:g}) at {distance:.0f} µm "
+                                f"lies outside region {group.region!r}")
+            resolved.append((seg, distance))
+        return resolved
 
     def _queue_input_events(self) -> None:
         for netcon, times in self._input_events:

@@ -1,8 +1,8 @@
 """Synapse groups and their spike sources, as plain data.
 
 A :class:`SynapseGroup` places ``n`` point processes of one mechanism on a region
-(spread over a path-distance range, or at explicit sites), each driven by its own
-spike source. :meth:`dendriteei.simulation.Simulation.add_synapses` builds them.
+(spread over a path-distance range, at explicit distances, spread along named branches,
+or at explicit (branch, x) sites), each driven by its own spike source. :meth:`dendriteei.simulation.Simulation.add_synapses` builds them.
 """
 from __future__ import annotations
 
@@ -61,7 +61,11 @@ SpikeSource = Union[RegularSpikes, PoissonSpikes, ExplicitSpikes]
 @dataclass(frozen=True)
 class SynapseGroup:
     """``n`` synapses of ``mechanism`` on ``region`` between min/max path distance (µm),
-    evenly spaced (or at ``distances_um`` if given). ``parameters`` are the mechanism's
+    evenly spaced (or at ``distances_um`` if given); a distance resolves to the first branch
+    of the region that reaches it. To target given branches, name them in ``branches``
+    (synapse i goes to branches[i % len(branches)], the synapses of a branch evenly spread
+    at x = (j + 0.5)/m) or give ``sites`` as one (branch, x) pair per synapse; every site
+    must lie in ``region``. ``parameters`` are the mechanism's
     RANGE values; ``sources`` gives one spike source per synapse, or one shared by all
     (each synapse then draws its own Poisson realisation from ``seed``)."""
     name: str
@@ -72,6 +76,8 @@ class SynapseGroup:
     min_distance_um: float = 0.0
     max_distance_um: Optional[float] = None
     distances_um: tuple = ()
+    branches: tuple = ()            # branch names; synapses spread along them
+    sites: tuple = ()               # ((branch, x), ...), one per synapse, x in [0, 1]
     parameters: tuple = ()          # dict or ((name, value), ...); stored as sorted pairs
     varying: tuple = ()             # dict or ((name, (value per synapse, ...)), ...)
     weight: float = 1.0             # weight[0] of each input NetCon (mechanism's unit)
@@ -92,6 +98,15 @@ class SynapseGroup:
         object.__setattr__(self, "distances_um", tuple(self.distances_um))
         if self.distances_um and len(self.distances_um) != self.n:
             raise SpecError(f"group {self.name!r}: {len(self.distances_um)} distances for n = {self.n}")
+        object.__setattr__(self, "branches", (self.branches,) if isinstance(self.branches, str) else tuple(self.branches))
+        object.__setattr__(self, "sites", tuple((str(b), float(x)) for b, x in self.sites))
+        if sum(bool(p) for p in (self.distances_um, self.branches, self.sites)) > 1:
+            raise SpecError(f"group {self.name!r}: give at most one of distances_um, branches, sites")
+        if self.sites and len(self.sites) != self.n:
+            raise SpecError(f"group {self.name!r}: {len(self.sites)} sites for n = {self.n}")
+        for branch, x in self.sites:
+            if not 0.0 <= x <= 1.0:
+                raise SpecError(f"group {self.name!r}: site ({branch!r}, {x}) has x outside [0, 1]")
         if self.n < 1:
             raise SpecError(f"group {self.name!r}: n must be >= 1")
         if len(self.sources) not in (1, self.n):
@@ -109,6 +124,16 @@ class SynapseGroup:
         if self.n == 1:
             return [0.5 * (lower + upper)]
         return list(np.linspace(lower, upper, self.n))
+
+    def branch_sites(self) -> tuple:
+        """((branch, x), ...) of the n synapses when placed by ``branches`` or ``sites``; () otherwise."""
+        if self.sites:
+            return self.sites
+        if not self.branches:
+            return ()
+        count = len(self.branches)
+        per_branch = [len(range(b, self.n, count)) for b in range(count)]
+        return tuple((self.branches[i % count], (i // count + 0.5) / per_branch[i % count]) for i in range(self.n))
 
     def spike_times(self) -> list[np.ndarray]:
         """Spike times (ms) of each synapse's source; reproducible from ``seed``."""

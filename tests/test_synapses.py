@@ -39,3 +39,45 @@ def test_bad_groups_raise_clear_errors():
         sim.add_synapses(SynapseGroup("g", "tuft", "dei_nat", (RegularSpikes(1.0, 1),)))
     with pytest.raises(SpecError, match="give 1 or n = 3 spike sources"):
         SynapseGroup("g", "tuft", "dei_glu", (RegularSpikes(1.0, 1),) * 2, n=3)
+
+
+def test_groups_on_named_branches_and_sites():
+    """Branch placement: region + distance always resolves to the first tuft branch that reaches
+    the distance (tuft_0_0 at 1200 µm), so tuft_1_1 is reachable only by name. ``branches``
+    alternates synapses between the named branches, evenly spread at x = (j + 0.5)/m; ``sites``
+    puts each synapse at its (branch, x). Exact: positions are set, not fitted."""
+    sim = Simulation(build(l5_pyramidal()))
+    by_distance = sim.add_synapses(SynapseGroup("d", "tuft", "ExpSyn", (RegularSpikes(1.0, 1),), distances_um=(1200.0,)))
+    assert by_distance.points[0].get_segment().sec.name().endswith(".tuft_0_0")
+    group = SynapseGroup("b", "dendrites", "ExpSyn", (RegularSpikes(1.0, 1),), n=5, branches=("tuft_1_1", "basal2_2_3"))
+    assert group.branch_sites() == (("tuft_1_1", 1 / 6), ("basal2_2_3", 0.25), ("tuft_1_1", 0.5),
+                                    ("basal2_2_3", 0.75), ("tuft_1_1", 5 / 6))
+    placed = sim.add_synapses(group)
+    for point, (branch, x), distance in zip(placed.points, group.branch_sites(), placed.distances_um):
+        seg = point.get_segment()
+        assert seg.sec.name().endswith(f".{branch}")
+        assert abs(seg.x - x) <= 0.5 / seg.sec.nseg                      # the segment holding x
+        assert distance == pytest.approx(sim.cell.segments().query("branch == @branch and x == @seg.x").distance_um.item())
+    sites = SynapseGroup("s", "oblique", "ExpSyn", (RegularSpikes(1.0, 1),), n=2, sites=(("oblique_4", 0.1), ("oblique_0", 1.0)))
+    placed = sim.add_synapses(sites)
+    assert [p.get_segment().sec.name().split(".")[-1] for p in placed.points] == ["oblique_4", "oblique_0"]
+    # oblique_4 spans 340–525 µm, oblique_0 86–271 µm (segment centres; ±8 µm = half a segment)
+    assert placed.distances_um == pytest.approx([340.0 + 0.1 * 200.0, 271.0], abs=8.0)
+    sim.release()
+
+
+def test_bad_branch_placement_raises_clear_errors():
+    sim = Simulation(build(l5_pyramidal()))
+    source = (RegularSpikes(1.0, 1),)
+    with pytest.raises(SpecError, match="site \\('tuft_0_0', 0.5\\) at 1265 µm lies outside region 'basal'"):
+        sim.add_synapses(SynapseGroup("g", "basal", "ExpSyn", source, branches=("tuft_0_0",)))
+    with pytest.raises(SpecError, match="unknown branch 'tuft_9'"):
+        sim.add_synapses(SynapseGroup("g", "tuft", "ExpSyn", source, branches=("tuft_9",)))
+    with pytest.raises(SpecError, match="at most one of distances_um, branches, sites"):
+        SynapseGroup("g", "tuft", "ExpSyn", source, distances_um=(900.0,), branches=("tuft_0",))
+    with pytest.raises(SpecError, match="1 sites for n = 2"):
+        SynapseGroup("g", "tuft", "ExpSyn", source, n=2, sites=(("tuft_0", 0.5),))
+    with pytest.raises(SpecError, match="x outside \\[0, 1\\]"):
+        SynapseGroup("g", "tuft", "ExpSyn", source, sites=(("tuft_0", 1.5),))
+    assert not sim._synapses                   # nothing half-placed
+    sim.release()

@@ -1,9 +1,11 @@
-"""Command line: ``dendriteei list | run <protocol> [--set name=value ...] [--out DIR] | build``."""
+"""Command line: ``dendriteei list | run <protocol> [--set name=value ...] [--out DIR] | build |
+sweep <protocol> --grid name=start:stop:step --grid name=a,b,c [--jobs N] [--out results.csv]``."""
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from . import parameters
 from .mechanisms import MechanismError
@@ -44,6 +46,57 @@ def _cmd_run(args) -> int:
     return 0
 
 
+def _read_run_file(path: str) -> list[dict]:
+    """Explicit runs: a JSON list of {name: value} objects, or a CSV with one run per row
+    (header = parameter names; an empty cell leaves that parameter to the grid or default)."""
+    import json
+
+    import pandas as pd
+    file = Path(path)
+    if not file.is_file():
+        raise ParameterError(f"--run-file {path}: no such file")
+    if file.suffix == ".json":
+        runs = json.loads(file.read_text())
+        if not isinstance(runs, list):
+            raise ParameterError(f"--run-file {path}: expected a JSON list of objects")
+        return runs
+    if file.suffix == ".csv":
+        rows = pd.read_csv(file, dtype=str, keep_default_na=False).to_dict(orient="records")
+        return [{name: value for name, value in row.items() if value != ""} for row in rows]
+    raise ParameterError(f"--run-file {path}: expected a .json or .csv file")
+
+
+def _cmd_sweep(args) -> int:
+    from .sweeps import SweepError, sweep
+    grid = {}
+    for item in args.grid or ():
+        name, sep, values = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--grid expects name=values, got {item!r}")
+        if name.strip() in grid:
+            raise ParameterError(f"--grid {name.strip()} is given twice")
+        grid[name.strip()] = values.strip()
+    runs = _read_run_file(args.run_file) if args.run_file else None
+    check_finite = None if args.check_finite is None else [c for c in args.check_finite.split(",") if c]
+    out = args.out or f"results/{args.protocol}-sweep.csv"
+    try:
+        frame = sweep(args.protocol, grid, runs, fixed=parameters.parse_assignments(args.set), seed=args.seed,
+                      jobs=args.jobs, backend=args.backend, out=out, resume=args.resume,
+                      retry_errors=args.retry_errors, timeout_s=args.timeout, check_finite=check_finite,
+                      select=parameters.parse_assignments(args.select) or None)
+    except SweepError as error:
+        print(f"dendriteei: {error}", file=sys.stderr)
+        return 2
+    counts, path = frame.attrs["sweep"], Path(out)
+    print(f"{args.protocol}: {counts['planned']} runs ({counts['reused']} reused from earlier), "
+          f"{counts['ok']} ok, {counts['error']} failed, in {counts['wall_s']:.1f} s; wrote {path}, "
+          f"{path.with_suffix('.json')} and the runs in {path.with_suffix('.runs')}/")
+    failed = frame[frame.status != "ok"].drop_duplicates("run_id")
+    for row in failed.head(5).itertuples():
+        print(f"  failed {row.run_id}: {row.error}", file=sys.stderr)
+    return 1 if len(failed) else 0
+
+
 def _cmd_build(args) -> int:
     from . import mechanisms
     print(mechanisms.build(force=args.force))
@@ -58,6 +111,30 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("protocol")
     run.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     run.add_argument("--out", default="results", help="output directory (default: results)")
+    sw = sub.add_parser("sweep", help="run a protocol over a parameter grid; writes a tidy CSV, a JSON side-car "
+                        "and one file per finished run (a killed sweep resumes where it stopped)")
+    sw.add_argument("protocol")
+    sw.add_argument("--grid", action="append", metavar="NAME=VALUES",
+                    help="sweep axis (repeatable; the grid is their product): start:stop:step (stop included when "
+                         "on the grid), a,b,c, or for list parameters a,b;c (';' between values)")
+    sw.add_argument("--set", action="append", metavar="NAME=VALUE", help="fixed parameter for every run (repeatable)")
+    sw.add_argument("--run-file", metavar="FILE", help="explicit runs: JSON list of objects or CSV, one run per row "
+                    "(combined with every grid point)")
+    sw.add_argument("--jobs", type=int, default=None, help="worker processes (default: the CPUs available)")
+    sw.add_argument("--backend", default="process", choices=("process", "serial", "mpi"),
+                    help="process (default), serial (this process) or mpi (under mpiexec ... -m mpi4py.futures)")
+    sw.add_argument("--out", help="table file, .csv or .parquet (default: results/<protocol>-sweep.csv)")
+    sw.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
+                    help="reuse runs already saved beside --out (default); --no-resume deletes them first")
+    sw.add_argument("--retry-errors", action="store_true", help="on resume, compute failed runs again")
+    sw.add_argument("--seed", type=int, default=0, help="sweep seed: each run's seed hashes it with the run's "
+                    "parameters (default 0)")
+    sw.add_argument("--timeout", type=float, metavar="SECONDS", help="kill a run after this long; it is recorded "
+                    "as an error (process and mpi backends)")
+    sw.add_argument("--check-finite", metavar="COLUMNS", help="comma-separated output columns that must be finite "
+                    "in every row ('' checks nothing; default: error on inf, or a column NaN in every row)")
+    sw.add_argument("--select", action="append", metavar="COLUMN=VALUE",
+                    help="keep only summary rows with this value, e.g. site=soma (repeatable)")
     build = sub.add_parser("build", help="compile the NMODL mechanisms into the cache")
     build.add_argument("--force", action="store_true", help="rebuild even if a build exists")
     return top
@@ -65,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
-    commands = {"list": _cmd_list, "run": _cmd_run, "build": _cmd_build}
+    commands = {"list": _cmd_list, "run": _cmd_run, "sweep": _cmd_sweep, "build": _cmd_build}
     try:
         return commands[args.command](args)
     except (ParameterError, SpecError, MechanismError) as error:

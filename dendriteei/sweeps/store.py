@@ -1,0 +1,181 @@
+"""Sweep output: one JSON file per finished run, the merged tidy table and its provenance.
+
+For ``out = results.csv`` (or ``results.parquet``):
+
+- ``results.runs/<run_id>.json``: each run's record, written atomically the moment it
+  finishes (temporary file, fsync, rename), so a killed sweep loses only the runs in flight;
+- ``results.csv``: the tidy table merged from those files (rewritten at the end, also when
+  the sweep stops early); with ``.parquet`` the provenance is also in the file's metadata;
+- ``results.json``: the side-car (sweep call, parameter declarations, provenance, counts).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import fcntl
+import json
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from .. import __version__, mechanisms
+from ..io import git_commit
+from ..parameters import ParameterError
+from .grid import Run
+
+#: Columns every row starts with; the run's parameters follow, then the protocol's outputs.
+RESERVED = ("run_id", "status", "error", "run_time_s", "seed")
+#: Prefix of an output column whose name is already a parameter or reserved column.
+OUTPUT_PREFIX = "out_"
+FORMAT = "dendriteei-sweep/1"
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def provenance() -> dict:
+    """Versions, mod-file hash, git commit, date and host (without importing NEURON)."""
+    return {"dendriteei": __version__, "neuron": _version("neuron"), "numpy": _version("numpy"),
+            "pandas": _version("pandas"), "python": platform.python_version(),
+            "mod_hash": mechanisms.mod_hash(), "mod_files": sorted(p.name for p in mechanisms.mod_dir().glob("*.mod")),
+            "git_commit": git_commit(),
+            "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "host": platform.node(), "platform": platform.platform(), "argv": sys.argv}
+
+
+def _atomic_write(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    with open(tmp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+class RunStore:
+    """The files of one sweep output (see module doc); ``open`` takes a lock so two sweeps
+    never write the same output at once."""
+
+    def __init__(self, out: str | os.PathLike):
+        out = Path(out)
+        if out.suffix not in (".csv", ".parquet"):
+            raise ParameterError(f"out = {str(out)!r}: name the table file, ending in .csv or .parquet")
+        self.out = out
+        self.runs_dir = out.with_suffix(".runs")
+        self.sidecar = out.with_suffix(".json")
+        self._lock = None
+
+    def open(self, clear: bool) -> None:
+        """Create the run directory and lock it; ``clear`` deletes earlier run files."""
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.runs_dir / ".lock", "a")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            self._lock = None
+            raise ParameterError(f"another sweep is writing {self.out}; wait for it or choose another out") from None
+        if clear:
+            for path in self.runs_dir.glob("*.json"):
+                path.unlink()
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def finished(self) -> dict[str, dict]:
+        """Records of the runs already in the run directory, by run id."""
+        return {path.stem: json.loads(path.read_text()) for path in sorted(self.runs_dir.glob("*.json"))}
+
+    def save(self, record: Mapping[str, Any]) -> dict:
+        """Write one run's record atomically; returns it as read back (JSON types)."""
+        text = json.dumps(record, default=str)
+        _atomic_write(self.runs_dir / f"{record['run_id']}.json", lambda p: p.write_text(text))
+        return json.loads(text)
+
+    def write(self, frame: pd.DataFrame, sidecar: Mapping[str, Any]) -> None:
+        """Write the table (CSV, or Parquet with the side-car in its metadata) and the side-car."""
+        text = json.dumps(sidecar, indent=1, default=str)
+        if self.out.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"dendriteei": text.encode()})
+            _atomic_write(self.out, lambda p: pq.write_table(table, p))
+        else:
+            _atomic_write(self.out, lambda p: frame.to_csv(p, index=False))
+        _atomic_write(self.sidecar, lambda p: p.write_text(text))
+
+
+def table_value(value: Any) -> Any:
+    """A parameter as a table cell: tuples as the CLI's comma-separated text."""
+    return ",".join(map(str, value)) if isinstance(value, (tuple, list)) else value
+
+
+def _selected(outputs: pd.DataFrame, select: Mapping[str, Any] | None, run_id: str) -> pd.DataFrame:
+    if not select:
+        return outputs
+    keep = pd.Series(True, index=outputs.index)
+    for column, wanted in select.items():
+        if column not in outputs.columns:
+            raise ParameterError(f"select {column!r}: not an output column ({', '.join(outputs.columns)})")
+        values = list(wanted) if isinstance(wanted, (list, tuple, set)) else [wanted]
+        if pd.api.types.is_numeric_dtype(outputs[column]):
+            try:
+                values = [float(v) for v in values]
+            except ValueError:
+                raise ParameterError(f"select {column}={wanted!r}: {column} holds numbers") from None
+        keep &= outputs[column].isin(values)
+    if not keep.any():
+        raise ParameterError(f"select {dict(select)} matches no summary row of run {run_id}")
+    return outputs[keep]
+
+
+def table(runs: list[Run], records: Mapping[str, dict], select: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The tidy table: one row per run and summary row (one row for an errored run), in plan order.
+
+    Columns: run_id, status, error, run_time_s, seed, every parameter, the protocol's outputs
+    (renamed ``out_<name>`` where a name is taken). ``select`` keeps summary rows whose
+    column equals a value (or one of a list), e.g. ``{"site": "trunk@400"}``.
+    """
+    frames = []
+    for run in runs:
+        record = records.get(run.run_id)
+        if record is None:
+            continue
+        base = {"run_id": run.run_id, "status": record["status"], "error": record["error"],
+                "run_time_s": record["run_time_s"], "seed": run.seed,
+                **{name: table_value(value) for name, value in run.params.items()}}
+        if record["status"] != "ok":
+            frames.append(pd.DataFrame([base]))
+            continue
+        outputs = pd.DataFrame(record["summary"])
+        outputs = outputs.rename(columns={c: OUTPUT_PREFIX + c for c in outputs.columns if c in base})
+        outputs = _selected(outputs, select, run.run_id).reset_index(drop=True)
+        frames.append(pd.concat([pd.DataFrame([base] * len(outputs)), outputs], axis=1))
+    if not frames:
+        names = list(RESERVED) + [n for n in (runs[0].params if runs else {}) if n not in RESERVED]
+        return pd.DataFrame(columns=names)
+    return pd.concat(frames, ignore_index=True)
+
+
+def read(path: str | os.PathLike) -> pd.DataFrame:
+    """A sweep table written by :func:`dendriteei.sweep`, its side-car in ``attrs["sweep"]``."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        frame = pd.read_parquet(path)
+    else:
+        frame = pd.read_csv(path, float_precision="round_trip", keep_default_na=False, na_values=[""])
+        frame["error"] = frame["error"].fillna("").astype(str)
+    sidecar = path.with_suffix(".json")
+    if sidecar.exists():
+        frame.attrs["sweep"] = json.loads(sidecar.read_text())
+    return frame

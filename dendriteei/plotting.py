@@ -152,3 +152,32 @@ def plot_inhibitory_balance(result: ProtocolResult):
     ax_i.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_shouval_stdp(result: ProtocolResult):
+    """Shouval et al. 2002 STDP on dei_glu: W_after/W_before against Δt = t_post − t_pre with
+    the paper's Fig. 3C regions shaded (I, III LTD; II LTP), and the Ca peak with α₁, α₂."""
+    from .protocols.shouval_stdp import PAPER_REGIONS_MS
+    from .plasticity import ShouvalParams
+
+    df = result.summary.sort_values("dt_ms")
+    fig, (ax_w, ax_c) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for name, (lo, hi) in PAPER_REGIONS_MS.items():
+        color = "tab:green" if name.endswith("ltp") else "tab:red"
+        for ax in (ax_w, ax_c):
+            ax.axvspan(lo, hi, color=color, alpha=0.12, lw=0)
+        ax_w.text((lo + hi) / 2, 0.02, name.split("_")[0], ha="center", va="bottom",
+                  transform=ax_w.get_xaxis_transform(), fontsize=8)
+    ax_w.axhline(1.0, color="0.6", lw=0.8)
+    ax_w.plot(df.dt_ms, df.change, "o-", ms=3, color="k")
+    ax_w.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="W after / W before",
+             title=f"Shouval STDP, {df.n_pairs.iloc[0]} pairs at {df.frequency_hz.iloc[0]:g} Hz "
+                   "(shaded: paper)")
+    shouval = ShouvalParams()
+    for level, label in ((shouval.alpha1_uM, "α₁"), (shouval.alpha2_uM, "α₂")):
+        ax_c.axhline(level, color="0.5", ls="--", lw=0.8)
+        ax_c.text(df.dt_ms.max(), level, label, va="bottom", ha="right", fontsize=8)
+    ax_c.plot(df.dt_ms, df.c_peak_uM, "o-", ms=3, color="tab:blue")
+    ax_c.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="Ca peak (µM)", title="synaptic Ca peak")
+    fig.tight_layout()
+    return fig

@@ -173,8 +173,10 @@ def read(path: str | os.PathLike) -> pd.DataFrame:
     if path.suffix == ".parquet":
         frame = pd.read_parquet(path)
     else:
-        frame = pd.read_csv(path, float_precision="round_trip", keep_default_na=False, na_values=[""])
-        frame["error"] = frame["error"].fillna("").astype(str)
+        columns = pd.read_csv(path, nrows=0).columns
+        exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+        frame = pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in columns if c != "error"},
+                            dtype={"error": str}, **exact)
     sidecar = path.with_suffix(".json")
     if sidecar.exists():
         frame.attrs["sweep"] = json.loads(sidecar.read_text())

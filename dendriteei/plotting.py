@@ -181,3 +181,45 @@ def plot_shouval_stdp(result: ProtocolResult):
     ax_c.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="Ca peak (µM)", title="synaptic Ca peak")
     fig.tight_layout()
     return fig
+
+
+def plot_sweep_heatmap(table, x: str, y: str, value: str, where: dict | None = None, title: str | None = None):
+    """Heat map of column ``value`` of a sweep table over columns ``x`` and ``y`` (parameters or
+    outputs), using the ok rows that match ``where`` (e.g. ``{"site": "trunk@800"}``).
+
+    Cells of every (x, y) pair in the table that have no ok row (failed runs) are grey. Raises
+    ValueError if a cell would hold several rows: ``where`` must single out one row per run.
+    """
+    import numpy as np
+    import pandas as pd
+
+    def numeric(column):
+        as_number = pd.to_numeric(column, errors="coerce")
+        return as_number if as_number.notna().all() else column
+
+    frame = table.assign(**{x: numeric(table[x]), y: numeric(table[y])})
+    keep = frame.status.eq("ok")
+    for column, wanted in (where or {}).items():
+        keep &= frame[column].eq(wanted)
+    rows = frame[keep]
+    if rows.empty:
+        raise ValueError(f"no ok row with {where}")
+    if rows.duplicated([x, y]).any():
+        raise ValueError(f"several rows per ({x}, {y}) cell: narrow `where` (columns: {', '.join(table.columns)})")
+    xs, ys = sorted(frame[x].unique()), sorted(frame[y].unique())
+    grid = rows.pivot(index=y, columns=x, values=value).reindex(index=ys, columns=xs)
+    cmap = plt.get_cmap("viridis").copy()
+    cmap.set_bad("0.8")
+    fig, ax = plt.subplots(figsize=(max(4.5, 2.0 + 0.45 * len(xs)), max(3.5, 1.8 + 0.35 * len(ys))))
+    image = ax.imshow(np.ma.masked_invalid(grid.to_numpy(dtype=float)), origin="lower", aspect="auto", cmap=cmap)
+    ax.set_xticks(range(len(xs)), [f"{v:g}" if isinstance(v, (int, float)) else str(v) for v in xs],
+                  rotation=90 if len(xs) > 12 else 0)
+    ax.set_yticks(range(len(ys)), [f"{v:g}" if isinstance(v, (int, float)) else str(v) for v in ys])
+    if title is None:
+        title = ", ".join(f"{k} = {v}" for k, v in (where or {}).items()) or value
+        title += "\n(grey: failed run)" if grid.isna().to_numpy().any() else ""
+    ax.set(xlabel=x, ylabel=y)
+    ax.set_title(title, fontsize=9)
+    fig.colorbar(image, ax=ax, label=value)
+    fig.tight_layout()
+    return fig

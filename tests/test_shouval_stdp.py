@@ -4,10 +4,12 @@ at 1 Hz (Fig. 3C). The NMDA Ca gain is set once so that pairing at −62.5 mV pe
 nothing is fitted to the STDP curve. Δt = t_post − t_pre (positive: pre first).
 
 Paper's Fig. 3C regions (figure legend): I LTD for −30 < Δt < −5 ms, II LTP for 0 < Δt < 45 ms,
-III LTD for 45 < Δt < 100 ms. Model (dei_glu's single 43 ms NMDA decay, 5 ms grid of
-`protocols/shouval_stdp.py`): LTD for −30…−5 ms, LTP for +5…+35 ms, LTD for +40…+75 ms — the
-second window is there but starts ≈ 5–10 ms and ends ≈ 25 ms earlier than in the paper, whose NMDA
-current decays with 50 and 200 ms in equal parts. The disagreeing parts are strict xfails.
+III LTD for 45 < Δt < 100 ms. Model (5 ms grid, `python protocols/shouval_stdp.py`; LTD: W ratio
+< 0.9, LTP: > 1.1): LTD for −45…−10 ms (weaker down to −55), LTP for −5…+35 ms, LTD for
++40…+70 ms, |W ratio − 1| < 2 % beyond ±85 ms. The LTD–LTP–LTD shape is the paper's; the
+edges are off by 5–15 ms (region I reaches further out, the I/II and II/III crossovers are
+≈ 5 ms early), and region III ends ≈ 25 ms early: dei_glu's NMDA current decays with one 43 ms
+exponential, the paper's with 50 and 200 ms in equal parts. Those parts are strict xfails.
 """
 import dataclasses
 
@@ -17,7 +19,7 @@ import pytest
 from dendriteei.plasticity import ShouvalParams
 from dendriteei.protocols import shouval_stdp as ss
 
-PARAMS = ss.ShouvalStdpParams(dts_ms=(-100.0, -15.0, 10.0, 40.0, 55.0, 90.0, 100.0))
+PARAMS = ss.ShouvalStdpParams(dts_ms=(-100.0, -40.0, -15.0, 10.0, 40.0, 55.0, 90.0, 100.0))
 ALPHA1, ALPHA2 = ShouvalParams().alpha1_uM, ShouvalParams().alpha2_uM
 
 
@@ -77,6 +79,15 @@ def test_no_change_far_out(curve):
     |W ratio − 1| < 2 % (the tolerance of the clamped-pairing band test)."""
     for dt in (-100.0, 100.0):
         assert abs(curve.loc[dt].change - 1.0) < 0.02
+
+
+@pytest.mark.xfail(strict=True, reason="model's region I reaches −45 ms: a lone pre spike at rest brings Ca to "
+                   "0.31 µM (α₁ = 0.35), so the few mV of the bAP's slow tail 40 ms later still push Ca into "
+                   "the LTD band")
+def test_no_ltd_outside_the_papers_region_i(curve):
+    """Region I starts at −30 ms (Shouval 2002 Fig. 3C): at Δt = −40 ms the change should be small,
+    |W ratio − 1| < 0.1."""
+    assert abs(curve.loc[-40.0].change - 1.0) < 0.1
 
 
 @pytest.mark.xfail(strict=True, reason="model's LTP window ends at ≈ 35-40 ms: dei_glu's NMDA current "

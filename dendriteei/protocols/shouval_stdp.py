@@ -95,8 +95,8 @@ def _bap_offsets(params: ShouvalStdpParams, tol_mV: float = 0.01, floor_mV: floa
 
 def bap_command(params: ShouvalStdpParams, post_ms, t_stop_ms: float) -> tuple[np.ndarray, np.ndarray]:
     """Clamp command (ms, mV): v_rest plus one bAP per postsynaptic spike, arriving
-    ``bap_delay_ms`` after it and jumping at once to its peak (a repeated time marks the
-    jump, which NEURON's continuous Vector.play treats as a discontinuity)."""
+    ``bap_delay_ms`` after it and jumping at once to its peak (two samples at the same time;
+    played continuously, CVODE then reaches the full peak: checked in tests)."""
     arrivals = np.sort(np.asarray(post_ms, float)) + params.bap_delay_ms
     offsets = _bap_offsets(params)
     tau_f, tau_s = params.bap_tau_fast_ms, params.bap_tau_slow_ms

@@ -12,6 +12,13 @@ Timing convention (as :mod:`.stdp` and the paper's Fig. 3C): Δt = t_post − t_
 when the presynaptic spike comes first; t_post is the postsynaptic spike, whose bAP reaches the
 synapse ``bap_delay_ms`` later.
 
+Two departures, both parameters: the synapse's reversal e is set to the paper's Ca reversal
+(130 mV), because dei_glu draws its Ca from its NMDA current, which with e = 0 mV carries no Ca
+while the bAP is above 0 mV (then pre→post gives no LTP: W ratio 0.31 at +10 ms); under the
+clamp e acts on nothing else. And the NMDA current decays with dei_glu's single 43 ms time
+constant, not the paper's 50 and 200 ms: the model's LTP window ends ≈ 5 ms and its second LTD
+window ≈ 25 ms earlier than the paper's (tests/test_shouval_stdp.py).
+
 Paper values are those of its Methods as transcribed by the independent reimplementation
 folmez/CaDP-MatLab (BPAP.m, update_Ca.m, CaDP.m 'VST' = Fig. 3C); we did not see the PDF.
 """
@@ -30,7 +37,8 @@ from ..spec import MEMBRANE
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
 
-#: Paper's Fig. 3C regions (Δt = t_post − t_pre, ms): I LTD, II LTP, III LTD (figure legend).
+#: Paper's Fig. 3C regions (Δt = t_post − t_pre, ms): I LTD, II LTP, III LTD (legend of Fig. 3,
+#: PMC125058).
 PAPER_REGIONS_MS = {"I_ltd": (-30.0, -5.0), "II_ltp": (0.0, 45.0), "III_ltd": (45.0, 100.0)}
 #: Clamp voltage (mV) at which the paper's pairing LTD begins (Fig. 3A): the Ca calibration point.
 LTD_ONSET_MV = -62.5

@@ -135,6 +135,8 @@ def test_ranges_lists_and_tuple_values():
     assert sweep_grid.axis_values("a", np.array([1.0, 2.0]), 1.0) == [1.0, 2.0]
     runs = sweep_grid.plan(FAKE, grid={"regions": "a,b;c"})
     assert [r.params["regions"] for r in runs] == [("a", "b"), ("c",)]
+    assert sweep_grid.axis_values("dts_ms", "-10:10:10", (1.0, 2.0)) == [(-10.0,), (0.0,), (10.0,)]
+    assert sweep_grid.axis_values("dts_ms", "-10,10;20", (1.0, 2.0)) == ["-10,10", "20"]
 
 
 # --- seeds ------------------------------------------------------------------------------------

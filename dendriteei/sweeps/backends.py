@@ -33,9 +33,9 @@ def serial(tasks: list[dict], jobs: int, timeout_s: float | None) -> Iterator[di
 class _Worker:
     process: Any
     connection: Any
+    started: float  # perf_counter of the process start, then of the current task's start
     ready: bool = False
     task: dict | None = None
-    started: float = 0.0
 
 
 class WorkerPool:
@@ -45,7 +45,7 @@ class WorkerPool:
 
     def __init__(self, jobs: int):
         self.jobs = jobs
-        self.startup_s: list[float] = []  # per worker: process start, imports, mechanism load
+        self.startup_s: list[float] = []  # per worker started: spawn, imports, mechanism load (s)
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
 
@@ -54,16 +54,12 @@ class WorkerPool:
         process = self._context.Process(target=serve, args=(theirs,), daemon=True, name="dendriteei-sweep")
         process.start()
         theirs.close()
-        return _Worker(process, ours)
+        return _Worker(process, ours, started=time.perf_counter())
 
     @staticmethod
     def _stop(worker: _Worker, grace_s: float) -> None:
-        if worker.process.is_alive() and worker.task is None:
-            try:
-                worker.connection.send(None)
-            except OSError:
-                pass
-            worker.process.join(grace_s)
+        """Wait up to grace_s for the worker to exit, then terminate it, then kill it."""
+        worker.process.join(grace_s)
         if worker.process.is_alive():
             worker.process.terminate()
             worker.process.join(1.0)
@@ -84,7 +80,7 @@ class WorkerPool:
             kind, payload = "died", None
         if kind == "ready":
             worker.ready = True
-            self.startup_s.append(payload)
+            self.startup_s.append(time.perf_counter() - worker.started)
         elif kind == "failed":
             raise SweepError(f"a worker process could not start: {payload}")
         elif kind == "done":
@@ -130,7 +126,13 @@ class WorkerPool:
                                            "the worker process was killed", now - worker.started)
         finally:
             for worker in self._workers:
-                self._stop(worker, 5.0)
+                if worker.task is None and worker.process.is_alive():
+                    try:
+                        worker.connection.send(None)  # idle workers exit on their own, all at once
+                    except OSError:
+                        pass
+            for worker in self._workers:
+                self._stop(worker, 5.0 if worker.task is None else 0.0)
             self._workers = []
 
 

@@ -62,17 +62,17 @@ def parse_range(name: str, text: str, default: Any) -> list:
 def axis_values(name: str, values: Any, default: Any) -> list:
     """The values of one grid axis before validation.
 
-    ``values`` is a sequence of values, or text: ``start:stop:step`` (numeric parameters),
-    ``a,b,c``, or for tuple-valued parameters ``a,b;c`` (``;`` separates values, ``,`` the
-    items of one value). A single non-text value gives a one-value axis.
+    ``values`` is a sequence of values, or text: ``start:stop:step`` (numeric parameters; for
+    numeric list parameters each value is a one-item list), ``a,b,c``, or for list (tuple)
+    parameters ``a,b;c`` (``;`` separates values, ``,`` the items of one value). A single
+    non-text value gives a one-value axis.
     """
     if isinstance(values, str):
-        if isinstance(default, tuple):
-            items = values.split(";")
-        elif _is_number(default) and ":" in values:
-            return parse_range(name, values, default)
-        else:
-            items = values.split(",")
+        item_default = default[0] if isinstance(default, tuple) and default else default
+        if _is_number(item_default) and ":" in values:
+            points = parse_range(name, values, item_default)
+            return [(v,) for v in points] if isinstance(default, tuple) else points
+        items = values.split(";" if isinstance(default, tuple) else ",")
         items = [item.strip() for item in items]
         if items == [""]:
             raise ParameterError(f"grid {name}: empty list of values")

@@ -91,17 +91,16 @@ def error_record(run_id: str, message: str, run_time_s: float) -> dict[str, Any]
 def serve(connection) -> None:
     """Worker process main loop: load the mechanisms once, then run tasks until told to stop.
 
-    Sends ("ready", startup_s) or ("failed", message) first, then ("done", record) per task.
+    Sends ("ready", None) or ("failed", message) first, then ("done", record) per task.
     Exits on None or when the parent is gone.
     """
-    start = time.perf_counter()
     try:
         from .. import mechanisms
         mechanisms.load()
     except Exception as error:
         connection.send(("failed", f"{type(error).__name__}: {error}"))
         return
-    connection.send(("ready", time.perf_counter() - start))
+    connection.send(("ready", None))
     while True:
         try:
             task = connection.recv()

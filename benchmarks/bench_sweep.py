@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Sweep engine speed: a 40-run sweep of a short protocol, serial vs worker processes.
+
+    python benchmarks/bench_sweep.py [--jobs 2] [--runs 40]
+
+The protocol is bap-attenuation on the default cell with settle_ms = 50, window_ms = 10 and
+step_um = 400 (≈ 0.2 s of simulation per run), over pulse amplitude × duration. Prints:
+
+- wall time of the serial sweep (this process) and of the process sweep, and the speed-up
+  (target ≥ 1.8× with 2 workers on 2 idle cores);
+- per-run overhead in ms: worker start (spawn, imports, mechanism load; paid once per worker,
+  shown per worker and amortised per run), cell build (paid by every run, inside run_time_s)
+  and dispatch + storage (pipe, pickling, the atomic JSON write), from sweeps of tiny runs;
+- the load average before and after: other processes on the machine slow the parallel sweep.
+"""
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from dendriteei import mechanisms
+from dendriteei.sweeps import sweep
+from dendriteei.sweeps.backends import WorkerPool
+
+SHORT = {"settle_ms": 50.0, "window_ms": 10.0, "step_um": 400.0}
+
+
+def grid(runs: int) -> dict:
+    """runs = 8 amplitudes × (runs / 8) durations."""
+    durations = max(1, runs // 8)
+    return {"amplitude_nA": [round(1.0 + 0.1 * i, 3) for i in range(8)],
+            "duration_ms": [round(2.0 + 0.5 * i, 3) for i in range(durations)]}
+
+
+def worker_start_ms() -> float:
+    """Spawn, imports and mechanism load of one worker process (ms), from the worker's report."""
+    pool = WorkerPool(1)
+    task = {"run_id": "start", "protocol": "bap-attenuation", "params": {"amplitude_nA": 1.0, **SHORT},
+            "seed": 0, "check_finite": None}
+    list(pool.run([task], None))
+    return pool.startup_s[0] * 1e3
+
+
+def build_ms(repeats: int = 5) -> float:
+    """Mean time to build the default cell in NEURON (ms)."""
+    from dendriteei.builder import build
+    from dendriteei.cells import l5_pyramidal
+    spec = l5_pyramidal()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        build(spec)
+    return (time.perf_counter() - start) / repeats * 1e3
+
+
+def dispatch_ms(runs: int = 20) -> float:
+    """Per-run time of one worker outside its runs (pipe, pickling, atomic JSON write; ms): two
+    1-worker sweeps of tiny point_soma runs, `runs` and 2 × `runs` long; the worker start cancels."""
+    tiny = {"cell": "point_soma", "settle_ms": 0.0, "window_ms": 5.0, "regions": "soma"}
+    cost = []
+    for n in (runs, 2 * runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            frame = sweep("bap-attenuation", {"amplitude_nA": [round(1.0 + 0.1 * i, 3) for i in range(n)]},
+                          fixed=tiny, backend="process", jobs=1, out=Path(tmp) / "tiny.csv")
+            cost.append(time.perf_counter() - start - frame.run_time_s.sum())
+    return (cost[1] - cost[0]) / runs * 1e3
+
+
+def main() -> None:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--jobs", type=int, default=2)
+    cli.add_argument("--runs", type=int, default=40)
+    args = cli.parse_args()
+    sweep_grid = grid(args.runs)
+    load_before = os.getloadavg()
+    mechanisms.load()
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        serial = sweep("bap-attenuation", sweep_grid, fixed=SHORT, backend="serial", out=Path(tmp) / "serial.csv")
+        serial_s = time.perf_counter() - start
+        start = time.perf_counter()
+        parallel = sweep("bap-attenuation", sweep_grid, fixed=SHORT, backend="process", jobs=args.jobs,
+                         out=Path(tmp) / "process.csv")
+        parallel_s = time.perf_counter() - start
+    n = serial.run_id.nunique()
+    assert (serial.status == "ok").all() and (parallel.status == "ok").all()
+    start_ms = worker_start_ms()
+    cell_ms = build_ms()
+    outside_ms = dispatch_ms()
+    print(f"{n} runs of bap-attenuation ({', '.join(f'{k}={v:g}' for k, v in SHORT.items())}), "
+          f"{os.cpu_count()} CPUs, load average before {load_before[0]:.2f}")
+    print(f"  serial (this process):       {serial_s:7.2f} s  ({serial_s / n * 1e3:.0f} ms per run)")
+    print(f"  process, {args.jobs} workers:         {parallel_s:7.2f} s  speed-up {serial_s / parallel_s:.2f}×")
+    print("per-run overhead of the process backend:")
+    print(f"  worker start (spawn, imports, mechanism load): {start_ms:6.0f} ms per worker = "
+          f"{start_ms * args.jobs / n:5.0f} ms per run amortised")
+    print(f"  cell build (in every run):                     {cell_ms:6.0f} ms per run")
+    print(f"  dispatch + storage (pipe, pickle, JSON write): {outside_ms:6.1f} ms per run")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -223,3 +223,42 @@ def plot_sweep_heatmap(table, x: str, y: str, value: str, where: dict | None = N
     fig.colorbar(image, ax=ax, label=value)
     fig.tight_layout()
     return fig
+
+
+def plot_dendritic_balance(result: ProtocolResult):
+    """Per branch (columns) and post signal (rows): E and I tuning over the signal groups
+    before and after learning (conductance per input rate, each scaled to its maximum; r =
+    Pearson r of E and I), as the tuning curves of Vogels et al. 2011 Fig. 1; last column: the
+    rate of post events per site during learning against ρ0."""
+    df, tr = result.summary, result.traces
+    conditions = list(dict.fromkeys(df.condition))
+    sites = list(dict.fromkeys(df.site))
+    fig, axes = plt.subplots(len(conditions), len(sites) + 1, figsize=(2.6 * (len(sites) + 1), 2.6 * len(conditions)),
+                             squeeze=False, sharex="col")
+    for row, condition in enumerate(conditions):
+        for col, site in enumerate(sites):
+            ax = axes[row, col]
+            part = df[(df.condition == condition) & (df.site == site)]
+            r = {}
+            for phase, style, color in (("before", "--", "0.6"), ("after", "-", "tab:blue")):
+                ph = part[part.phase == phase].sort_values("group")
+                if phase == "after":
+                    ax.plot(ph.group, ph.g_exc_nS_per_hz / ph.g_exc_nS_per_hz.max(), "s-", color="k", ms=3, label="E")
+                ax.plot(ph.group, ph.g_inh_nS_per_hz / ph.g_inh_nS_per_hz.max(), "o" + style, color=color, ms=3,
+                        mfc="w", label=f"I {phase}")
+                r[phase] = ph.r_detailed.iloc[0]
+            ax.set_ylim(0, 1.1)
+            ax.set_title(f"{condition}: {site}\nr {r['before']:.2f} → {r['after']:.2f}", fontsize=9)
+            if row == len(conditions) - 1:
+                ax.set_xlabel("signal group")
+            if col == 0:
+                ax.set_ylabel("conductance / max")
+        ax = axes[row, -1]
+        for site, course in tr[tr.condition == condition].groupby("site", sort=False):
+            ax.plot(course.t_s, course.rate_hz, ".-", ms=3, lw=0.8, label=site)
+        ax.axhline(df.rho0_hz.iloc[0], color="tab:red", ls="--", lw=1, label="ρ0")
+        ax.set(ylabel="post events (Hz)", title=f"{condition}: learning", xlabel="time (s)" if row == len(conditions) - 1 else "")
+    axes[0, 0].legend(frameon=False, fontsize=7)
+    axes[0, -1].legend(frameon=False, fontsize=6)
+    fig.tight_layout()
+    return fig

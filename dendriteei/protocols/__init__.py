@@ -7,6 +7,7 @@ from typing import Callable
 from ..parameters import ParameterError
 from . import bac_firing, bap_attenuation, inhibitory_balance, istdp_homeostatic, istdp_window, stdp
 from . import shouval_stdp
+from . import dendritic_balance
 from .common import ProtocolResult, RunParams
 
 
@@ -37,6 +38,9 @@ PROTOCOLS = {
         Protocol("inhibitory-balance", inhibitory_balance.InhibitoryBalanceParams, inhibitory_balance.run,
                  "plot_inhibitory_balance",
                  "Vogels 2011 single cell: iSTDP drives the output rate to ρ0 and co-tunes I with E weights"),
+        Protocol("dendritic-balance", dendritic_balance.DendriticBalanceParams, dendritic_balance.run,
+                 "plot_dendritic_balance",
+                 "iSTDP with local vs somatic post signal on four branches: per-branch E/I co-tuning and fluctuations"),
     )
 }
 

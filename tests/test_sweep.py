@@ -163,14 +163,14 @@ def test_seeds_depend_on_parameters_not_order():
 def test_failures_are_recorded_and_the_sweep_goes_on(log, tmp_path):
     modes = ["ok", "raise", "nan", "partial-nan", "inf", "hang", "crash", "ok"]
     runs = [{"x": float(i), "mode": m} for i, m in enumerate(modes)]
-    frame = sweep(FAKE, runs=runs, backend="process", jobs=2, timeout_s=4, out=tmp_path / "t.csv")
+    frame = sweep(FAKE, runs=runs, backend="process", jobs=2, timeout_s=2, out=tmp_path / "t.csv")
     status = frame.drop_duplicates("run_id").set_index("x")
     assert list(status.status) == ["ok", "error", "error", "ok", "error", "error", "error", "ok"]
     assert status.error[1.0].startswith("RuntimeError: bad x = 1.0")
-    assert status.error[2.0] == ("NonFinite: NaN in every row of y (check_finite=[columns] chooses "
-                                 "the columns that must be finite)")
+    assert status.error[2.0] == ("NonFinite: NaN in every row of y (choose the columns that must be "
+                                 "finite with check_finite=[...] or --check-finite)")
     assert status.error[4.0].startswith("NonFinite: infinite values in z")
-    assert status.error[5.0] == "Timeout: no result after 4 s; the worker process was killed"
+    assert status.error[5.0] == "Timeout: no result after 2 s; the worker process was killed"
     assert status.error[6.0] == "WorkerDied: the worker process ended with exit code 3 during this run"
     assert frame.groupby("x").size().to_dict() == {0.0: 2, 1.0: 1, 2.0: 1, 3.0: 2, 4.0: 1, 5.0: 1, 6.0: 1, 7.0: 2}
     ok = frame[frame.status == "ok"]
@@ -268,7 +268,7 @@ def test_killed_process_sweep_resumes(log, tmp_path):
         from test_sweep import FAKE
         from dendriteei.sweeps import sweep
         if __name__ == "__main__":
-            sweep(FAKE, grid={{"x": [float(i) for i in range(10)]}}, fixed={{"delay_s": 0.3}},
+            sweep(FAKE, grid={{"x": [float(i) for i in range(10)]}}, fixed={{"delay_s": 0.15}},
                   backend="process", jobs=2, out={str(out)!r})
     """))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path])}
@@ -283,14 +283,14 @@ def test_killed_process_sweep_resumes(log, tmp_path):
     before = {p.name: p.stat().st_mtime_ns for p in runs_dir.glob("*.json")}
     assert 4 <= len(before) < 10, "the sweep was not stopped midway"
     finished_x = {json.loads((runs_dir / name).read_text())["params"]["x"] for name in before}
-    resumed = sweep(FAKE, grid={"x": [float(i) for i in range(10)]}, fixed={"delay_s": 0.3},
+    resumed = sweep(FAKE, grid={"x": [float(i) for i in range(10)]}, fixed={"delay_s": 0.15},
                     backend="process", jobs=2, out=out)
     assert resumed.attrs["sweep"]["reused"] == len(before)
     assert resumed.attrs["sweep"]["computed"] == 10 - len(before)
     counted = pd.Series([float(line.split()[0]) for line in calls(log)]).value_counts()
     assert all(counted[x] == 1 for x in finished_x)  # no finished run was computed twice
     assert {p.name: p.stat().st_mtime_ns for p in runs_dir.glob("*.json") if p.name in before} == before
-    whole = sweep(FAKE, grid={"x": [float(i) for i in range(10)]}, fixed={"delay_s": 0.3}, backend="serial")
+    whole = sweep(FAKE, grid={"x": [float(i) for i in range(10)]}, fixed={"delay_s": 0.15}, backend="serial")
     same_table(whole, resumed)
 
 

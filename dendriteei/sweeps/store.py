@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import sys
+import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping
@@ -92,8 +93,15 @@ class RunStore:
             self._lock = None
 
     def finished(self) -> dict[str, dict]:
-        """Records of the runs already in the run directory, by run id."""
-        return {path.stem: json.loads(path.read_text()) for path in sorted(self.runs_dir.glob("*.json"))}
+        """Records of the runs already in the run directory, by run id (an unreadable file is
+        reported and its run computed again)."""
+        records = {}
+        for path in sorted(self.runs_dir.glob("*.json")):
+            try:
+                records[path.stem] = json.loads(path.read_text())
+            except (OSError, ValueError) as error:
+                warnings.warn(f"ignoring unreadable run file {path} ({error}); the run is computed again")
+        return records
 
     def save(self, record: Mapping[str, Any]) -> dict:
         """Write one run's record atomically; returns it as read back (JSON types)."""

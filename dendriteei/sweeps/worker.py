@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import platform
+import signal
 import time
 import traceback
 from typing import Any, Sequence
@@ -51,7 +52,7 @@ def nonfinite(summary: pd.DataFrame, check_finite: Sequence[str] | None) -> str:
     if all_nan:
         problems.append(f"NaN in every row of {', '.join(all_nan)}")
     if problems:
-        return "; ".join(problems) + " (check_finite=[columns] chooses the columns that must be finite)"
+        return "; ".join(problems) + " (choose the columns that must be finite with check_finite=[...] or --check-finite)"
     return ""
 
 
@@ -92,8 +93,11 @@ def serve(connection) -> None:
     """Worker process main loop: load the mechanisms once, then run tasks until told to stop.
 
     Sends ("ready", None) or ("failed", message) first, then ("done", record) per task.
-    Exits on None or when the parent is gone.
+    Exits on None or when the parent is gone. Ctrl-C is left to the parent, which stops the
+    workers; NEURON starts without GUI.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
     try:
         from .. import mechanisms
         mechanisms.load()

@@ -51,7 +51,8 @@ def fake_run(params: FakeParams, spec=None) -> ProtocolResult:
     if params.mode == "crash":
         os._exit(3)
     noise = np.random.default_rng(params.seed).normal()
-    rows = [{"site": r, "x": params.x, "y": 2 * params.x + noise, "z": float(i)} for i, r in enumerate(params.regions)]
+    rows = [{"site": r, "x": params.x, "y": 2 * params.x + noise, "z": float(i)}
+            for i, r in enumerate(params.regions)]
     summary = pd.DataFrame(rows)
     if params.mode == "nan":
         summary["y"] = np.nan
@@ -229,12 +230,31 @@ def test_provenance_in_the_side_car(serial_table):
     assert len(list(out.with_suffix(".runs").glob("*.json"))) == 4
 
 
+def test_parquet_holds_the_table_and_the_provenance(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow not installed: pip install 'dendriteei[parquet]'")
+    out = tmp_path / "t.parquet"
+    frame = sweep(FAKE, grid={"x": [1.0, 2.0], "regions": "a,b;c"}, backend="serial", out=out)
+    same_table(read(out), frame)
+    meta = json.loads(pq.read_schema(out).metadata[b"dendriteei"])
+    assert meta["provenance"]["mod_hash"] == mechanisms.mod_hash() and meta["counts"]["ok"] == 4
+    assert list(frame.drop_duplicates("run_id").regions) == ["a,b", "c", "a,b", "c"]
+
+
 def test_select_gives_one_row_per_run_and_clashing_outputs_are_renamed():
     frame = sweep(FAKE, grid={"x": [1.0, 2.0]}, backend="serial", select={"site": "b"})
     assert len(frame) == 2 and (frame.site == "b").all()
     assert list(frame.out_x) == list(frame.x)  # the summary's own x column, renamed
     with pytest.raises(ParameterError, match="matches no summary row"):
         sweep(FAKE, grid={"x": [1.0]}, backend="serial", select={"site": "c"})
+
+
+def test_progress_bar_on_request_quiet_otherwise(capsys):
+    runs = [{"x": 1.0}, {"x": 2.0, "mode": "raise"}]
+    sweep(FAKE, runs=runs, backend="serial")  # stderr is not a terminal under pytest
+    assert capsys.readouterr().err == ""
+    sweep(FAKE, runs=runs, backend="serial", progress=True)
+    bar = capsys.readouterr().err
+    assert "1/2" in bar and "2/2" in bar and "failed 1" in bar and "<" in bar  # done, failed, elapsed<ETA
 
 
 # --- nothing lost, nothing computed twice --------------------------------------------------

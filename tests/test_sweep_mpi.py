@@ -17,7 +17,8 @@ SMALL = {"settle_ms": 20.0, "window_ms": 10.0, "step_um": 400.0}
 GRID = {"amplitude_nA": "1:2:1", "duration_ms": [2.0, 5.0]}
 
 
-@pytest.mark.skipif(MPIEXEC is None, reason="mpiexec not found beside python or on PATH: pip install 'dendriteei[mpi]'")
+@pytest.mark.skipif(MPIEXEC is None,
+                    reason="mpiexec not found beside python or on PATH: pip install 'dendriteei[mpi]'")
 def test_mpi_backend_gives_the_serial_table(tmp_path):
     pytest.importorskip("mpi4py", reason="mpi4py not installed: pip install 'dendriteei[mpi]'")
     out = tmp_path / "mpi.csv"
@@ -36,7 +37,8 @@ def test_mpi_backend_gives_the_serial_table(tmp_path):
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     serial = sweep("bap-attenuation", GRID, fixed=SMALL, backend="serial", out=tmp_path / "serial.csv")
     mpi = read(out)
-    pd.testing.assert_frame_equal(mpi.drop(columns="run_time_s"), read(tmp_path / "serial.csv").drop(columns="run_time_s"),
+    from_serial = read(tmp_path / "serial.csv")
+    pd.testing.assert_frame_equal(mpi.drop(columns="run_time_s"), from_serial.drop(columns="run_time_s"),
                                   check_exact=True)
     assert len(serial) == len(mpi) == 24 and (mpi.status == "ok").all()
     pids = {json.loads(p.read_text())["pid"] for p in out.with_suffix(".runs").glob("*.json")}

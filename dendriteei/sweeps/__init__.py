@@ -8,6 +8,7 @@ a resumed sweep computes only what is missing.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import time
@@ -42,11 +43,8 @@ def _check_options(backend: str, timeout_s: float | None, out) -> None:
         if backend == "serial":
             raise ParameterError("timeout_s needs backend='process' or 'mpi': a run in this process "
                                  "cannot be interrupted")
-    if out is not None and str(out).endswith(".parquet"):
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise ParameterError("out = *.parquet needs pyarrow: pip install 'dendriteei[parquet]'") from None
+    if out is not None and str(out).endswith(".parquet") and importlib.util.find_spec("pyarrow") is None:
+        raise ParameterError("out = *.parquet needs pyarrow: pip install 'dendriteei[parquet]'")
 
 
 def sweep(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mapping[str, Any]] | None = None, *,

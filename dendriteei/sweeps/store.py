@@ -46,7 +46,8 @@ def provenance() -> dict:
     """Versions, mod-file hash, git commit, date and host (without importing NEURON)."""
     return {"dendriteei": __version__, "neuron": _version("neuron"), "numpy": _version("numpy"),
             "pandas": _version("pandas"), "python": platform.python_version(),
-            "mod_hash": mechanisms.mod_hash(), "mod_files": sorted(p.name for p in mechanisms.mod_dir().glob("*.mod")),
+            "mod_hash": mechanisms.mod_hash(),
+            "mod_files": sorted(path.name for path in mechanisms.mod_dir().glob("*.mod")),
             "git_commit": git_commit(),
             "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "host": platform.node(), "platform": platform.platform(), "argv": sys.argv}

@@ -52,7 +52,8 @@ def nonfinite(summary: pd.DataFrame, check_finite: Sequence[str] | None) -> str:
     if all_nan:
         problems.append(f"NaN in every row of {', '.join(all_nan)}")
     if problems:
-        return "; ".join(problems) + " (choose the columns that must be finite with check_finite=[...] or --check-finite)"
+        return "; ".join(problems) + (" (choose the columns that must be finite with check_finite=[...] "
+                                      "or --check-finite)")
     return ""
 
 

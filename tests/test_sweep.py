@@ -254,7 +254,7 @@ def test_progress_bar_on_request_quiet_otherwise(capsys):
     assert capsys.readouterr().err == ""
     sweep(FAKE, runs=runs, backend="serial", progress=True)
     bar = capsys.readouterr().err
-    assert "1/2" in bar and "2/2" in bar and "failed 1" in bar and "<" in bar  # done, failed, elapsed<ETA
+    assert "0/2" in bar and "2/2" in bar and "failed 1" in bar and "<" in bar  # done, failed, elapsed<ETA
 
 
 # --- nothing lost, nothing computed twice --------------------------------------------------

@@ -208,8 +208,7 @@ def plot_sweep_heatmap(table, x: str, y: str, value: str, where: dict | None = N
         raise ValueError(f"several rows per ({x}, {y}) cell: narrow `where` (columns: {', '.join(table.columns)})")
     xs, ys = sorted(frame[x].unique()), sorted(frame[y].unique())
     grid = rows.pivot(index=y, columns=x, values=value).reindex(index=ys, columns=xs)
-    cmap = plt.get_cmap("viridis").copy()
-    cmap.set_bad("0.8")
+    cmap = plt.get_cmap("viridis").with_extremes(bad="0.8")
     fig, ax = plt.subplots(figsize=(max(4.5, 2.0 + 0.45 * len(xs)), max(3.5, 1.8 + 0.35 * len(ys))))
     image = ax.imshow(np.ma.masked_invalid(grid.to_numpy(dtype=float)), origin="lower", aspect="auto", cmap=cmap)
     ax.set_xticks(range(len(xs)), [f"{v:g}" if isinstance(v, (int, float)) else str(v) for v in xs],

@@ -257,6 +257,21 @@ def test_progress_bar_on_request_quiet_otherwise(capsys):
     assert "0/2" in bar and "2/2" in bar and "failed 1" in bar and "<" in bar  # done, failed, elapsed<ETA
 
 
+def test_heatmap_draws_each_runs_value_and_failed_runs_grey():
+    import matplotlib.pyplot as plt
+
+    from dendriteei.plotting import plot_sweep_heatmap
+    frame = sweep(FAKE, grid={"mode": ["ok", "raise"], "x": [2.0, 1.0]}, backend="serial")
+    figure = plot_sweep_heatmap(frame, "x", "mode", "y", {"site": "a"})
+    cells = figure.axes[0].images[0].get_array()
+    ok = frame[(frame.status == "ok") & (frame.site == "a")].sort_values("x")
+    assert list(cells[0]) == list(ok.y)  # row "ok", columns x = 1, 2
+    assert cells.mask[1].all()  # row "raise": no value
+    with pytest.raises(ValueError, match="several rows per"):
+        plot_sweep_heatmap(frame, "x", "mode", "y")
+    plt.close(figure)
+
+
 # --- nothing lost, nothing computed twice --------------------------------------------------
 
 

@@ -26,7 +26,12 @@ in probe runs of ``probe_s`` with plasticity off and identical probe inputs: onc
 initial weights (``before``) and once per condition with the learned ones (``after``). Group
 conductances are reconstructed exactly from the input spike times, the (frozen) weights and the
 synaptic kernels (both synapse models are linear in their input); currents use the voltage
-recorded at the middle of each branch. Balance metrics come from :mod:`dendriteei.balance`.
+recorded at the middle of each branch. A group's tuning is its mean conductance per Hz of its
+input rate in the probe, so that how active a group happened to be (shared by its E and I) does
+not pass for co-tuning. Balance metrics come from :mod:`dendriteei.balance`.
+
+Numerics: fixed step. CVODE is ~9× slower here (0.3 s of input: 61 s against 6.9 s at dt
+0.025 ms): each of ~13,000 input events per second restarts the integrator.
 """
 from __future__ import annotations
 
@@ -56,8 +61,8 @@ GRID_MS = 0.5
 
 @dataclass(frozen=True)
 class DendriticBalanceParams(RunParams):
-    settle_ms: float = parameter(200.0, "ms", 0.0, 5000.0, "time before the inputs start (rest reached "
-                                 "within 200 ms: somatic v drifts < 0.1 mV after)")
+    settle_ms: float = parameter(200.0, "ms", 0.0, 5000.0, "time before the inputs start (at 200 ms "
+                                 "soma and branches lie within 0.02 mV of their rest at 1 s)")
     branches: tuple = parameter(("tuft_0_0", "oblique_1", "tuft_1_1", "oblique_4"), "",
                                 doc="branches carrying E and SST inputs (two distal tuft branches that the "
                                     "bAP barely reaches, two obliques that it invades)")
@@ -72,7 +77,8 @@ class DendriticBalanceParams(RunParams):
                                      "the drive together with g_exc_unit_nS)")
     n_inh_per_group: int = parameter(2, "", 1, 100, "SST synapses per group and branch (Vogels 2011: 1 I "
                                      "per 4 E inputs; here 1 per 2.5)")
-    n_pv_per_group: int = parameter(5, "", 1, 1000, "PV synapses per group at the soma")
+    n_pv_per_group: int = parameter(5, "", 1, 1000, "PV synapses per group at the soma (no published count; "
+                                    "as many as one group's SST synapses on 2.5 branches)")
     signal_tau_ms: float = parameter(50.0, "ms", 1.0, 10000.0, "signal time constant (Vogels 2011)")
     signal_sd: float = parameter(0.304, "", 0.0, 10.0, "SD of the normalised signal (Vogels 2011 code)")
     background_rate_hz: float = parameter(5.0, "Hz", 0.0, 1000.0, "input rate at s ≤ 0 (Vogels 2011)")
@@ -92,8 +98,8 @@ class DendriticBalanceParams(RunParams):
     pv_tau_rise_ms: float = parameter(0.3, "ms", 0.01, 50.0, "PV IPSC rise (Bartos et al. 2007)")
     pv_tau_decay_ms: float = parameter(6.0, "ms", 0.1, 500.0, "PV IPSC decay (Bartos et al. 2007)")
     e_inh_mV: float = parameter(-75.0, "mV", -120.0, 0.0, "GABA_A reversal (Wilmes et al. 2017: −74 mV)")
-    w_inh_initial_nS: float = parameter(0.1, "nS", 0.0, 100.0, "initial SST and PV weight, flat (weak, so "
-                                        "that inhibition starts below balance as in Vogels 2011)")
+    w_inh_initial_nS: float = parameter(0.1, "nS", 0.0, 100.0, "initial SST and PV weight, flat and weak "
+                                        "so that inhibition starts below balance (Vogels 2011: flat 0.1 × 0.35 nS)")
     w_inh_max_nS: float = parameter(100.0, "nS", 0.0, 1e4, "upper bound of I weights (Vogels 2011 network)")
     # iSTDP: Vogels 2011 symmetric rule
     eta_nS: float = parameter(0.02, "nS", 0.0, 10.0, "learning rate: weight change per pairing unit (Vogels "
@@ -161,11 +167,16 @@ def _check(params: DendriticBalanceParams, spec: CellSpec) -> None:
                                  f"{', '.join(dendrites)}")
     if params.duration_s < 2 * params.bin_s:
         raise ParameterError(f"duration_s = {params.duration_s} s must span two bins of bin_s = {params.bin_s} s")
-    if params.probe_s * 1000.0 < 3 * balance.SLOW_MS + 5 * params.sst_tau_decay_ms:
+    if params.probe_s * 1000.0 < 3 * balance.SLOW_MS + _lead_ms(params):
         raise ParameterError(f"probe_s = {params.probe_s} s is too short for the balance metrics")
     if not params.cvode and params.dt_ms > 0.05:
         raise ParameterError(f"dt_ms = {params.dt_ms} ms is too coarse for action potentials and bAPs "
                              "(≤ 0.05 ms: bAP peaks within 1.5 mV of 0.025 ms)")
+
+
+def _lead_ms(params: DendriticBalanceParams) -> float:
+    """Time (ms) after input onset before conductances are measured: 5 of the slowest decay."""
+    return 5.0 * max(params.sst_tau_decay_ms, params.pv_tau_decay_ms, params.tau_exc_ms)
 
 
 def _inh_parameters(params: DendriticBalanceParams, rise_ms: float, decay_ms: float, plastic: bool,
@@ -280,7 +291,7 @@ def _probe_rows(params: DendriticBalanceParams, spec: CellSpec, inputs: _Inputs,
     """Summary rows (one per site and group) of one probe run."""
     grid = np.arange(0.0, params.probe_s * 1000.0, GRID_MS)
     g_e, g_i, g_pv = _group_conductances(params, inputs, w_inh, w_pv, grid)
-    measured = grid >= 5.0 * max(params.sst_tau_decay_ms, params.pv_tau_decay_ms, params.tau_exc_ms)
+    measured = grid >= _lead_ms(params)
     w_exc = exc_weights(params) * params.g_exc_unit_nS
     sites = [(branch, g_e[b], g_i[b], w_exc[b], w_inh[b].mean(axis=1)) for b, branch in enumerate(params.branches)]
     # the soma: PV against each group's total E drive on the cell

@@ -2,7 +2,8 @@
 
 A :class:`SynapseGroup` places ``n`` point processes of one mechanism on a region
 (spread over a path-distance range, at explicit distances, spread along named branches,
-or at explicit (branch, x) sites), each driven by its own spike source. :meth:`dendriteei.simulation.Simulation.add_synapses` builds them.
+or at explicit (branch, x) sites), each driven by its own spike source.
+:meth:`dendriteei.simulation.Simulation.add_synapses` builds them.
 """
 from __future__ import annotations
 

@@ -4,16 +4,18 @@
     python benchmarks/bench_sweep.py [--jobs 2] [--runs 40]
 
 The protocol is bap-attenuation on the default cell with settle_ms = 50, window_ms = 10 and
-step_um = 400 (≈ 0.2 s of simulation per run), over pulse amplitude × duration. Prints:
+step_um = 400 (a fraction of a second per run), over pulse amplitude × duration. Prints:
 
 - wall time of the serial sweep (this process) and of the process sweep, and the speed-up
   (target ≥ 1.8× with 2 workers on 2 idle cores);
 - per-run overhead in ms: worker start (spawn, imports, mechanism load; paid once per worker,
   shown per worker and amortised per run), cell build (paid by every run, inside run_time_s)
   and dispatch + storage (pipe, pickling, the atomic JSON write), from sweeps of tiny runs;
-- the load average before and after: other processes on the machine slow the parallel sweep.
+- the load average, and what --jobs busy-loop processes gain over one on this machine before
+  and after the sweeps (the ideal speed-up at the time: other programs on the cores lower it).
 """
 import argparse
+import multiprocessing
 import os
 import tempfile
 import time
@@ -31,6 +33,25 @@ def grid(runs: int) -> dict:
     durations = max(1, runs // 8)
     return {"amplitude_nA": [round(1.0 + 0.1 * i, 3) for i in range(8)],
             "duration_ms": [round(2.0 + 0.5 * i, 3) for i in range(durations)]}
+
+
+def _spin(loops: int) -> None:
+    total = 0
+    for i in range(loops):
+        total += i
+
+
+def cpu_capacity(jobs: int, loops: int = 20_000_000) -> float:
+    """Throughput of `jobs` busy-loop processes relative to one (ideal speed-up on this machine
+    now: `jobs` on idle cores, less when other programs use them)."""
+    context = multiprocessing.get_context("spawn")
+    walls = []
+    for n in (1, jobs):
+        with context.Pool(n) as pool:
+            start = time.perf_counter()
+            pool.map(_spin, [loops] * n)
+            walls.append(time.perf_counter() - start)
+    return jobs * walls[0] / walls[1]
 
 
 def worker_start_ms() -> float:
@@ -74,6 +95,7 @@ def main() -> None:
     args = cli.parse_args()
     sweep_grid = grid(args.runs)
     load_before = os.getloadavg()
+    capacity = [cpu_capacity(args.jobs)]
     mechanisms.load()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -85,13 +107,15 @@ def main() -> None:
         parallel_s = time.perf_counter() - start
     n = serial.run_id.nunique()
     assert (serial.status == "ok").all() and (parallel.status == "ok").all()
+    capacity.append(cpu_capacity(args.jobs))
     start_ms = worker_start_ms()
     cell_ms = build_ms()
     outside_ms = dispatch_ms()
     print(f"{n} runs of bap-attenuation ({', '.join(f'{k}={v:g}' for k, v in SHORT.items())}), "
           f"{os.cpu_count()} CPUs, load average before {load_before[0]:.2f}")
     print(f"  serial (this process):       {serial_s:7.2f} s  ({serial_s / n * 1e3:.0f} ms per run)")
-    print(f"  process, {args.jobs} workers:         {parallel_s:7.2f} s  speed-up {serial_s / parallel_s:.2f}×")
+    print(f"  process, {args.jobs} workers:         {parallel_s:7.2f} s  speed-up {serial_s / parallel_s:.2f}× "
+          f"(busy-loop processes: {capacity[0]:.2f}× before, {capacity[1]:.2f}× after)")
     print("per-run overhead of the process backend:")
     print(f"  worker start (spawn, imports, mechanism load): {start_ms:6.0f} ms per worker = "
           f"{start_ms * args.jobs / n:5.0f} ms per run amortised")

@@ -20,7 +20,7 @@ from dendriteei.parameters import ParameterError, parameter
 from dendriteei.protocols import Protocol, bap_attenuation
 from dendriteei.protocols.common import ProtocolResult
 from dendriteei.sweeps import grid as sweep_grid
-from dendriteei.sweeps import read, sweep
+from dendriteei.sweeps import SweepError, read, sweep
 
 # --- a fast protocol without NEURON: outputs are functions of x and the seed ---------------
 
@@ -337,6 +337,11 @@ def test_resume_false_recomputes_and_retry_errors(log, tmp_path):
     assert again.attrs["sweep"]["reused"] == 1 and calls(log) == ["1.0 ok", "2.0 raise", "2.0 raise"]
     fresh = sweep(FAKE, runs=runs, backend="serial", out=out, resume=False)
     assert fresh.attrs["sweep"]["reused"] == 0 and len(calls(log)) == 5
+    saved = next(out.with_suffix(".runs").glob("*.json"))
+    saved.write_text(saved.read_text().replace(mechanisms.mod_hash(), "0" * 64))
+    with pytest.raises(SweepError, match="1 saved runs .* other mod files"):
+        sweep(FAKE, runs=runs, backend="serial", out=out)
+    assert len(calls(log)) == 5
 
 
 # --- command line ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import __version__, parameters
 from ..parameters import ParameterError
+from ..protocols import PROTOCOLS
 from . import backends, grid as _grid
 from .backends import MPI_LAUNCH, SweepError
 from .progress import Progress
@@ -90,18 +91,13 @@ def sweep(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mappin
     records: dict[str, dict] = {}
     if store is not None:
         store.open(clear=not resume)
-        planned = {run.run_id for run in plan}
-        records = {i: r for i, r in store.finished().items() if i in planned}
-        stale = [i for i, r in records.items() if r.get("mod_hash") != info["mod_hash"]]
-        if stale:
+        try:
+            records = _saved_runs(store, plan, info["mod_hash"], retry_errors)
+        except BaseException:
             store.close()
-            raise SweepError(f"{len(stale)} saved runs in {store.runs_dir} were computed from other mod files; "
-                             "rerun with resume=False (--no-resume) or choose another out")
-        if retry_errors:
-            records = {i: r for i, r in records.items() if r["status"] == "ok"}
+            raise
     reused = len(records)
     by_id = {run.run_id: run for run in plan}
-    from ..protocols import PROTOCOLS
     sent = proto.name if PROTOCOLS.get(proto.name) is proto else proto
     tasks = [{"run_id": run.run_id, "protocol": sent, "params": run.params, "seed": run.seed,
               "check_finite": check_finite} for run in plan if run.run_id not in records]
@@ -139,6 +135,20 @@ def sweep(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mappin
         frame = table(plan, records, select)
     frame.attrs["sweep"] = counts
     return frame
+
+
+def _saved_runs(store: RunStore, plan, mod_hash: str, retry_errors: bool) -> dict[str, dict]:
+    """Records of planned runs already saved in ``store`` (failed ones dropped if retry_errors);
+    refuses runs computed from other mod files."""
+    planned = {run.run_id for run in plan}
+    records = {i: r for i, r in store.finished().items() if i in planned}
+    stale = [i for i, r in records.items() if r.get("mod_hash") != mod_hash]
+    if stale:
+        raise SweepError(f"{len(stale)} saved runs in {store.runs_dir} were computed from other mod files; "
+                         "rerun with resume=False (--no-resume) or choose another out")
+    if retry_errors:
+        records = {i: r for i, r in records.items() if r["status"] == "ok"}
+    return records
 
 
 def _counts(plan, records: Mapping[str, dict], reused: int, wall_s: float) -> dict:

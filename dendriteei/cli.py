@@ -113,7 +113,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="results", help="output directory (default: results)")
     sw = sub.add_parser("sweep", help="run a protocol over a parameter grid; writes a tidy CSV, a JSON side-car "
                         "and one file per finished run (a killed sweep resumes where it stopped)")
-    sw.add_argument("protocol")
+    sw.add_argument("protocol", help="protocol name (dendriteei list)")
     sw.add_argument("--grid", action="append", metavar="NAME=VALUES",
                     help="sweep axis (repeatable; the grid is their product): start:stop:step (stop included when "
                          "on the grid), a,b,c, or for list parameters a,b;c (';' between values)")

@@ -63,6 +63,7 @@ def test_somatic_post_signal_gives_weaker_per_branch_cotuning(sites):
 
 
 def test_bad_parameters_raise():
+    """Clear errors before any simulation (exact messages)."""
     with pytest.raises(ParameterError, match="not a dendrite of cell 'l5pc'"):
         db.run(dataclasses.replace(COARSE, branches=("tuft_9",)))
     with pytest.raises(ParameterError, match="conditions: 'dendritic' is not one of"):

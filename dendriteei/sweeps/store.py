@@ -129,33 +129,39 @@ def table_value(value: Any) -> Any:
     return ",".join(map(str, value)) if isinstance(value, (tuple, list)) else value
 
 
-def _selected(outputs: pd.DataFrame, select: Mapping[str, Any] | None, run_id: str) -> pd.DataFrame:
-    if not select:
-        return outputs
-    keep = pd.Series(True, index=outputs.index)
-    for column, wanted in select.items():
-        if column not in outputs.columns:
-            raise ParameterError(f"select {column!r}: not an output column ({', '.join(outputs.columns)})")
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _selected_rows(outputs: Mapping[str, list], n: int, select: Mapping[str, Any] | None, run_id: str) -> list[int]:
+    """Indices of the summary rows whose columns equal the selected values (all rows without select)."""
+    rows = list(range(n))
+    for column, wanted in (select or {}).items():
+        if column not in outputs:
+            raise ParameterError(f"select {column!r}: not an output column ({', '.join(outputs)})")
         values = list(wanted) if isinstance(wanted, (list, tuple, set)) else [wanted]
-        if pd.api.types.is_numeric_dtype(outputs[column]):
+        if outputs[column] and all(_is_number(v) for v in outputs[column]):
             try:
                 values = [float(v) for v in values]
             except ValueError:
                 raise ParameterError(f"select {column}={wanted!r}: {column} holds numbers") from None
-        keep &= outputs[column].isin(values)
-    if not keep.any():
+        rows = [i for i in rows if outputs[column][i] in values]
+    if not rows:
         raise ParameterError(f"select {dict(select)} matches no summary row of run {run_id}")
-    return outputs[keep]
+    return rows
 
 
 def table(runs: list[Run], records: Mapping[str, dict], select: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The tidy table: one row per run and summary row (one row for an errored run), in plan order.
 
     Columns: run_id, status, error, run_time_s, seed, every parameter, the protocol's outputs
-    (renamed ``out_<name>`` where a name is taken). ``select`` keeps summary rows whose
-    column equals a value (or one of a list), e.g. ``{"site": "trunk@400"}``.
+    (renamed ``out_<name>`` where a name is taken; missing where a run lacks them). ``select``
+    keeps summary rows whose column equals a value (or one of a list), e.g. ``{"site": "trunk@400"}``.
     """
-    frames = []
+    columns: dict[str, list] = {name: [] for name in RESERVED}
+    for name in runs[0].params if runs else ():
+        columns.setdefault(name, [])
+    length = 0
     for run in runs:
         record = records.get(run.run_id)
         if record is None:
@@ -163,17 +169,20 @@ def table(runs: list[Run], records: Mapping[str, dict], select: Mapping[str, Any
         base = {"run_id": run.run_id, "status": record["status"], "error": record["error"],
                 "run_time_s": record["run_time_s"], "seed": run.seed,
                 **{name: table_value(value) for name, value in run.params.items()}}
-        if record["status"] != "ok":
-            frames.append(pd.DataFrame([base]))
-            continue
-        outputs = pd.DataFrame(record["summary"])
-        outputs = outputs.rename(columns={c: OUTPUT_PREFIX + c for c in outputs.columns if c in base})
-        outputs = _selected(outputs, select, run.run_id).reset_index(drop=True)
-        frames.append(pd.concat([pd.DataFrame([base] * len(outputs)), outputs], axis=1))
-    if not frames:
-        names = list(RESERVED) + [n for n in (runs[0].params if runs else {}) if n not in RESERVED]
-        return pd.DataFrame(columns=names)
-    return pd.concat(frames, ignore_index=True)
+        outputs: dict[str, list] = {}
+        rows = [0]
+        if record["status"] == "ok":
+            outputs = {(OUTPUT_PREFIX + c if c in base else c): v for c, v in record["summary"].items()}
+            rows = _selected_rows(outputs, len(next(iter(outputs.values()), [])), select, run.run_id)
+        cells = {**{name: [value] * len(rows) for name, value in base.items()},
+                 **{name: [values[i] for i in rows] for name, values in outputs.items()}}
+        for name in cells:
+            if name not in columns:
+                columns[name] = [None] * length
+        for name, values in columns.items():
+            values.extend(cells.get(name, [None] * len(rows)))
+        length += len(rows)
+    return pd.DataFrame(columns)
 
 
 def read(path: str | os.PathLike) -> pd.DataFrame:

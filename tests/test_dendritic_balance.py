@@ -53,7 +53,7 @@ def test_somatic_post_signal_gives_weaker_per_branch_cotuning(sites):
     """The contrast: with the somatic spike as post signal all branches' I synapses see the same
     event and learn one shared tuning, so per-branch co-tuning is weaker: on each tuft branch r is
     at least 0.3 below the local value (seeds 1–4: somatic −0.70…0.43, the smallest gap 0.41;
-    seed 3: 1.39, 1.13), and the mean over the four branches at least 0.3 lower (gaps 0.48–0.72)."""
+    seed 3: 1.38, 1.13), and the mean over the four branches at least 0.3 lower (gaps 0.48–0.73)."""
     for branch in TUFT:
         local = sites.loc[("local", "after", branch), "r_detailed"]
         assert sites.loc[("somatic", "after", branch), "r_detailed"] <= local - 0.3

@@ -13,8 +13,10 @@ SST-like ``dei_gaba`` synapses per group (same signal, own spikes), and the soma
 ``n_pv_per_group`` plastic PV-like ``dei_gaba`` synapses per group. All inhibitory synapses learn
 with Vogels' symmetric rule (window 1: pre w += η(x_post − α), post w += η x_pre, α = 2ρ0τ_STDP),
 which holds the rate of post events at ρ0 and co-tunes inhibition with the excitation that
-drives those events. PV always uses the somatic spike as post event. The branch (SST) synapses
-use, per condition:
+drives those events (the SST preset of :mod:`dendriteei.interneurons` has the asymmetric
+Hebbian window, which has no set point; here both classes share Vogels' rule so that the two
+conditions differ only in the post signal). PV always uses the somatic spike as post event. The
+branch (SST) synapses use, per condition:
 
 - ``local``: every upward crossing of −40 mV by the voltage at the synapse (dei_gaba
   post_source 1; Wilmes et al. 2017 Eur J Neurosci 45:1032), so each branch's inhibition sees

@@ -217,6 +217,27 @@ class BuiltCell:
                             f"{target} µm (nearest is {nearest[0]:.0f} µm away)")
         return nearest[1], self._distance(nearest[1])
 
+    def branch_of(self, site: Site) -> tuple:
+        """(branch name, x) of the segment a site resolves to."""
+        seg, _ = self.resolve(site)
+        names = {sec: name for name, sec in self.sections.items()}
+        return names[seg.sec], seg.x
+
+    def is_beyond(self, site: Site, barrier: Site) -> bool:
+        """True if ``site`` lies past ``barrier`` on the path leading away from the soma, i.e.
+        a signal spreading out from the soma reaches ``site`` only through ``barrier``. Nothing
+        lies beyond a barrier on the soma (the root), where the signal starts."""
+        branch, x = self.branch_of(site)
+        barrier_branch, barrier_x = self.branch_of(barrier)
+        if barrier_branch == self.spec.root.name:
+            return False
+        parents = {b.name: (b.parent, b.parent_x) for b in self.spec.branches}
+        while branch is not None:
+            if branch == barrier_branch:
+                return x > barrier_x
+            branch, x = parents[branch]
+        return False
+
     def distance_range(self, region: str) -> tuple:
         """(nearest, farthest) path distance (µm) of a region's segments."""
         distances = [self._distance(seg) for _, _, seg in self._segments_in(region)]

@@ -261,3 +261,38 @@ def plot_dendritic_balance(result: ProtocolResult):
     axes[0, -1].legend(frameon=False, fontsize=6)
     fig.tight_layout()
     return fig
+
+
+def plot_bap_gating(result: ProtocolResult):
+    """Wilmes et al. 2016 layout: bAP at the gated site and hot-zone Ca against inhibition onset
+    for each conductance, and every site's bAP at the strongest gating condition."""
+    from .protocols.bap_gating import INHIBITION_LOCATIONS
+    df = result.summary
+    location = df.location.iloc[0]
+    gated = INHIBITION_LOCATIONS[location].gated_site
+    fig, (ax_bap, ax_ca, ax_sites) = plt.subplots(1, 3, figsize=(14, 4))
+    colors = plt.cm.viridis_r
+    conductances = sorted(g for g in df.g_nS.unique() if g > 0)
+    for k, g in enumerate(conductances):
+        color = colors(k / max(len(conductances) - 1, 1))
+        at_g = df[df.g_nS == g].sort_values("onset_ms")
+        site = at_g[at_g.site == gated]
+        ax_bap.plot(site.onset_ms, site.relative_amplitude, "o-", ms=3, color=color, label=f"{g:g} nS")
+        hot = at_g[at_g.site == "hot_zone"]
+        ax_ca.plot(hot.onset_ms, hot.relative_ca_integral, "o-", ms=3, color=color)
+    ax_bap.set(xlabel="inhibition onset re somatic spike (ms)", ylabel=f"bAP amplitude at {gated} / control",
+               title=f"bAP gating: {location} inhibition ({df.kinetics.iloc[0].upper()})")
+    ax_bap.legend(frameon=False, fontsize=7, title="peak g")
+    ax_ca.set(xlabel="inhibition onset re somatic spike (ms)", ylabel="hot-zone Ca integral / control",
+              title="Ca-spike gating" if df.distal_epsp.iloc[0] else "hot-zone Ca (bAP only)")
+    inhibited = df[df.g_nS == df.g_nS.max()]
+    worst = inhibited[inhibited.site == gated].sort_values("relative_amplitude").onset_ms.iloc[0]
+    sites = inhibited[inhibited.onset_ms == worst]
+    bar_colors = ["tab:red" if b else "tab:gray" for b in sites.beyond_inhibition]
+    ax_sites.bar(sites.site, sites.relative_amplitude, color=bar_colors)
+    ax_sites.axhline(1.0, color="k", lw=0.5)
+    ax_sites.set(ylabel="bAP amplitude / control",
+                 title=f"{df.g_nS.max():g} nS at {worst:g} ms (red: beyond the synapse)")
+    ax_sites.tick_params(axis="x", rotation=60, labelsize=8)
+    fig.tight_layout()
+    return fig

@@ -146,25 +146,32 @@ class Simulation:
         clamp.dur2, clamp.amp2 = duration_ms, v_mV
         self._keep.append(clamp)
 
+    def voltage_command(self, site: Site, t_ms, v_mV) -> None:
+        """Clamp a site to a voltage waveform given at times t_ms (ms), linearly interpolated
+        (SEClamp with series resistance 1 kΩ; CVODE-safe continuous play)."""
+        t, v = np.asarray(t_ms, dtype=float), np.asarray(v_mV, dtype=float)
+        if t.shape != v.shape or t.size < 2 or np.any(np.diff(t) < 0):
+            raise ValueError("voltage_command needs ≥ 2 times in non-decreasing order, one voltage per time")
+        seg, _ = self.cell.resolve(site)
+        clamp = self.h.SEClamp(seg)
+        clamp.rs, clamp.dur1 = 1e-3, 1e9
+        tvec, vvec = self.h.Vector(t), self.h.Vector(v)
+        vvec.play(clamp._ref_amp1, tvec, 1)  # 1: continuous (linear interpolation)
+        self._keep += [clamp, tvec, vvec]
+
     def epsc_current(self, site: Site, peak_nA: float, onset_ms: float,
                      tau_rise_ms: float = 0.5, tau_decay_ms: float = 5.0) -> None:
         """Double-exponential EPSP-shaped current (peak in nA) from onset_ms, as the
-        'EPSP-like' injection of Larkum et al. 1999 and Hay et al. 2011."""
-        if tau_decay_ms <= tau_rise_ms:
-            raise ValueError("tau_decay_ms must exceed tau_rise_ms")
+        'EPSP-like' injection of Larkum et al. 1999 and Hay et al. 2011 (mod/dei_epsc.mod)."""
+        if not 0.0 < tau_rise_ms < tau_decay_ms:
+            raise ValueError(f"need 0 < tau_rise_ms < tau_decay_ms, got {tau_rise_ms} and {tau_decay_ms} ms")
         seg, _ = self.cell.resolve(site)
-        t_peak = tau_rise_ms * tau_decay_ms / (tau_decay_ms - tau_rise_ms) * np.log(tau_decay_ms / tau_rise_ms)
-        norm = np.exp(-t_peak / tau_decay_ms) - np.exp(-t_peak / tau_rise_ms)
-        step = 0.025
-        t_rel = np.arange(0.0, 10 * tau_decay_ms, step)
-        wave = peak_nA * (np.exp(-t_rel / tau_decay_ms) - np.exp(-t_rel / tau_rise_ms)) / norm
-        t = np.concatenate(([0.0, onset_ms - 1e-6], onset_ms + t_rel, [onset_ms + t_rel[-1] + step]))
-        amp = np.concatenate(([0.0, 0.0], wave, [0.0]))
-        clamp = self.h.IClamp(seg)
-        clamp.delay, clamp.dur = 0.0, 1e9
-        tvec, avec = self.h.Vector(t), self.h.Vector(amp)
-        avec.play(clamp._ref_amp, tvec, 1)  # 1: continuous (CVODE-safe interpolation)
-        self._keep += [clamp, tvec, avec]
+        point = self.h.dei_epsc(seg)
+        point.tau_r, point.tau_d = tau_rise_ms, tau_decay_ms
+        netcon = self.h.NetCon(None, point)
+        netcon.weight[0] = peak_nA
+        self._input_events.append((netcon, np.array([onset_ms])))
+        self._keep += [point, netcon]
 
     # -- recordings ------------------------------------------------------------
     def record(self, site: Site, variables=("v",)) -> None:

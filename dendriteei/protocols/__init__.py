@@ -6,8 +6,7 @@ from typing import Callable
 
 from ..parameters import ParameterError
 from . import bac_firing, bap_attenuation, inhibitory_balance, istdp_homeostatic, istdp_window, stdp
-from . import shouval_stdp
-from . import dendritic_balance
+from . import bap_gating, dendritic_balance, shouval_stdp
 from .common import ProtocolResult, RunParams
 
 
@@ -26,6 +25,8 @@ PROTOCOLS = {
                  "plot_bap_attenuation", "bAP peak voltage and Ca against path distance"),
         Protocol("bac-firing", bac_firing.BacFiringParams, bac_firing.run,
                  "plot_bac_firing", "somatic pulse, distal EPSP and both: Ca spike and burst"),
+        Protocol("bap-gating", bap_gating.BapGatingParams, bap_gating.run, "plot_bap_gating",
+                 "Wilmes 2016: one timed inhibitory input gates the bAP (or the BAC Ca spike) beyond it"),
         Protocol("stdp", stdp.StdpParams, stdp.run, "plot_stdp",
                  "pre/post pairings over spike timings: Δw, ρ, Ca peak and time above θ_d/θ_p"),
         Protocol("shouval-stdp", shouval_stdp.ShouvalStdpParams, shouval_stdp.run, "plot_shouval_stdp",

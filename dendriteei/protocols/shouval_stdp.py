@@ -146,11 +146,7 @@ def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float,
         t_cmd, v_cmd = bap_command(params, post_ms, t_stop_ms)
     else:
         t_cmd, v_cmd = np.array([0.0, t_stop_ms + 1.0]), np.array([hold_mV, hold_mV])
-    seg, _ = sim.cell.resolve(soma)
-    clamp = sim.h.SEClamp(seg)
-    clamp.rs, clamp.dur1 = 1e-3, 1e9          # 1 kΩ series resistance, as Simulation.voltage_clamp
-    tvec, vvec = sim.h.Vector(t_cmd), sim.h.Vector(v_cmd)
-    vvec.play(clamp._ref_amp1, tvec, 1)       # 1: continuous, linear interpolation
+    sim.voltage_command(soma, t_cmd, v_cmd)
     values = {"ca_mode": 1, "rule": 2,         # biophysical Ca, Shouval rule (mod/dei_glu.mod)
               "vgcc_gain": 0.0,                # Ca from this synapse's NMDA current only (as the paper)
               "tau_ca": params.tau_ca_ms, "tau_d_nmda": params.tau_d_nmda_ms, "nmda_ca_gain": gain,
@@ -165,10 +161,7 @@ def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float,
     t, c = traces.window("syn[0]", "c", 0.0, np.inf)
     out = {"w_before": float(placed.values("w0_shouval")[0]), "w_after": float(placed.values("w_shouval")[0]),
            "c_peak_uM": float(c.max()), "t": t, "c": c, "v": traces[("soma", "v")].values}
-    # free in a safe order (see Simulation.release): no reference to the synapse or the
-    # segment may outlive the cell's sections (NEURON 9.0.2, nrn issue 3480)
-    vvec.play_remove()
-    del vvec, tvec, clamp, seg, placed
+    del placed
     sim.release()
     return out
 

@@ -12,7 +12,7 @@ pre-only and a post-only event (Chindemi et al. 2022 Nat Commun 13:3038).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,9 @@ class StdpParams(RunParams):
     post_duration_ms: float = parameter(2.0, "ms", 0.1, 20.0, "somatic pulse duration")
     synapse_region: str = parameter("apical", "", doc="region of the plastic synapses")
     synapse_distance_um: float = parameter(100.0, "µm", 0.0, 3000.0, "path distance of the synapses")
+    synapse_branch: str = parameter("", "", doc="if set, put the synapses on this branch at synapse_x "
+                                    "instead of at synapse_distance_um (the branch must lie in synapse_region)")
+    synapse_x: float = parameter(0.5, "", 0.0, 1.0, "position along synapse_branch")
     n_synapses: int = parameter(1, "", 1, 1000, "synapses per timing (independent noise)")
     noise: bool = parameter(False, "", doc="include the GB noise term σ (then n_synapses > 1 averages it)")
     initial_state: str = parameter("down", "", doc="ρ at start: all DOWN (0), all UP (1), or 'mixed' "
@@ -71,6 +74,13 @@ class StdpParams(RunParams):
     biophysical_gamma_d: float = parameter(101.5, "", 0.0, 1e4, "γ_d in biophysical mode")
     biophysical_gamma_p: float = parameter(216.2, "", 0.0, 1e4, "γ_p in biophysical mode")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of the noise")
+
+
+def placement(params: StdpParams, n: int) -> dict:
+    """SynapseGroup keywords putting n synapses at the parameters' location."""
+    if params.synapse_branch:
+        return {"sites": ((params.synapse_branch, params.synapse_x),) * n}
+    return {"distances_um": (params.synapse_distance_um,) * n}
 
 
 def _synapse_parameters(params: StdpParams, thresholds: tuple | None) -> dict:
@@ -125,8 +135,7 @@ def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:
         sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
         onset = params.settle_ms
         source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
-        group = SynapseGroup("cal", params.synapse_region, "dei_glu", (source,),
-                             distances_um=(params.synapse_distance_um,),
+        group = SynapseGroup("cal", params.synapse_region, "dei_glu", (source,), **placement(params, 1),
                              parameters={**_synapse_parameters(params, None), "rule": 0})
         sim.add_synapses(group)
         sim.record_synapses("cal", ("c",))
@@ -150,8 +159,15 @@ def _relative_weights(params: StdpParams, point) -> tuple:
     return 1.0 + point.rho0 * (gb.b - 1.0), 1.0 + relaxed * (gb.b - 1.0)
 
 
-def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresholds) -> pd.DataFrame:
-    """One pairing protocol at one Δt: a row per synapse."""
+def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresholds,
+               extra_groups: tuple = (), sites: tuple = ()) -> pd.DataFrame:
+    """One pairing protocol at one Δt: a row per synapse. ``extra_groups`` (e.g. inhibition
+    timed to the pairings) are added to the same simulation. With ``sites`` ((branch, x) per
+    synapse) the synapses go there instead, and ``thresholds`` gives one (θ_d, θ_p) per site."""
+    if sites:
+        params = replace(params, n_synapses=len(sites))
+        if len(thresholds) != len(sites):
+            raise ParameterError(f"{len(sites)} sites need {len(sites)} (θ_d, θ_p) pairs, got {len(thresholds)}")
     sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     period = 1000.0 / params.frequency_hz
     start = params.settle_ms
@@ -161,12 +177,17 @@ def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresh
             sim.current_pulse(soma, params.post_amplitude_nA, start + k * period + j * params.post_isi_ms,
                               params.post_duration_ms)
     pre = RegularSpikes(params.frequency_hz, params.n_pairs, start + latency_ms - dt_ms)
-    values = _synapse_parameters(params, thresholds)
+    values = _synapse_parameters(params, None if sites else thresholds)
+    varying = {"rho0": initial_rho(params)}
+    if sites:
+        varying.update(theta_d=tuple(t[0] for t in thresholds), theta_p=tuple(t[1] for t in thresholds))
     group = SynapseGroup("syn", params.synapse_region, "dei_glu", (pre,), n=params.n_synapses,
-                         distances_um=(params.synapse_distance_um,) * params.n_synapses,
-                         parameters=values, seed=params.seed, varying={"rho0": initial_rho(params)},
+                         **({"sites": tuple(sites)} if sites else placement(params, params.n_synapses)),
+                         parameters=values, seed=params.seed, varying=varying,
                          receives_post_spikes=params.ca_mode == "phenomenological")
     placed = sim.add_synapses(group)
+    for extra in extra_groups:
+        sim.add_synapses(extra)
     sim.seed_noise("syn", params.seed)
     sim.record_synapses("syn", ("c", "efficacy"))
     sim.record_spikes(soma)
@@ -182,8 +203,7 @@ def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresh
                      "w_before": w_before, "w_after": w_after, "change": w_after / w_before,
                      "rho_before": placed.points[i].rho0, "rho_after": placed.points[i].rho,
                      "c_peak": float(c.max()),
-                     "theta_d": values["theta_d"] if "theta_d" in values else np.nan,
-                     "theta_p": values["theta_p"] if "theta_p" in values else np.nan,
+                     "theta_d": placed.points[i].theta_d, "theta_p": placed.points[i].theta_p,
                      "time_above_d_ms": placed.points[i].time_above_d,
                      "time_above_p_ms": placed.points[i].time_above_p,
                      "n_post_spikes": int(np.sum(traces.spikes_ms["soma"] >= start))})

@@ -1,0 +1,335 @@
+"""bAP and Ca-spike gating by one timed inhibitory input (Wilmes, Sprekeler & Schreiber 2016).
+
+A short somatic current pulse evokes one AP that back-propagates into the dendrites. One
+GABA_A input (PV- or SST-like kinetics) with peak conductance g sits at a chosen location and
+is activated at ``onset`` relative to the somatic spike (t = 0: the somatic −20 mV crossing of
+the control run; negative onsets come first). Optionally a distal EPSP-shaped current follows
+the pulse as in BAC firing (Larkum et al. 1999 Nature 398:338; Hay et al. 2011), so that the
+bAP and the EPSP together evoke a dendritic Ca spike.
+
+Readouts per condition (g, onset) and recording site: bAP amplitude (peak − rest), its ratio to
+the control run, Ca peak and Ca integral, whether the site lies beyond the inhibitory synapse,
+and per condition the somatic spike count and the hot-zone Ca spike.
+
+Wilmes et al. 2016 (PLoS Comput Biol 12:e1004768; ModelDB 187603) found: above a threshold
+conductance the bAP beyond the inhibitory synapse is lost all-or-none, only for onsets in a
+narrow window before the bAP passes; the somatic AP and other branches are spared; distal
+inhibition abolishes the Ca spike at much lower conductance over a much wider window.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..builder import Site, build
+from . import stdp
+from ..cells import HOT_ZONE_UM
+from ..interneurons import preset
+from ..parameters import ParameterError, parameter
+from ..simulation import Simulation
+from ..synapses import ExplicitSpikes, SynapseGroup
+from .bac_firing import plateau_width_ms
+from .common import ProtocolResult, RunParams, cell_spec
+
+
+@dataclass(frozen=True)
+class InhibitionLocation:
+    """Where the inhibitory synapse sits (region + path distance, µm) and the recording site
+    whose bAP it is meant to gate."""
+    region: str
+    distance_um: float
+    gated_site: str
+
+
+#: Inhibitory locations on the default cell (l5_pyramidal; first branch of the region at that
+#: distance). Wilmes 2016 placed proximal inhibition at 90 µm (ModelDB 187603 allornone.py) and
+#: distal inhibition on the apical tuft (timing.py); PV targets the soma, SST the distal apical
+#: dendrite (Freund & Katona 2007; Silberberg & Markram 2007).
+INHIBITION_LOCATIONS = {
+    "perisomatic": InhibitionLocation("soma", 0.0, "soma"),
+    "proximal_trunk": InhibitionLocation("trunk", 100.0, "trunk@600"),
+    # 20 µm into oblique_0, which leaves the trunk at 70 µm path distance.
+    "oblique": InhibitionLocation("oblique", 90.0, "oblique_0"),
+    # Start of the Ca hot zone (685–885 µm, Hay et al. 2011): SST input where the Ca spike starts.
+    "distal_trunk": InhibitionLocation("trunk", 700.0, "hot_zone"),
+    "tuft": InhibitionLocation("tuft", 950.0, "tuft_0"),
+    "basal": InhibitionLocation("basal", 60.0, "basal"),
+}
+
+#: Recording sites: soma, trunk at several distances, both ends of the gating story on the
+#: obliques (oblique_0 carries the oblique inhibition, oblique_1 is a sister branch), the hot
+#: zone, two tuft branches and a basal tip.
+RECORDING_SITES = (
+    Site("soma", region="soma"),
+    Site("trunk@100", region="trunk", distance_um=100.0),
+    Site("trunk@300", region="trunk", distance_um=300.0),
+    Site("trunk@600", region="trunk", distance_um=600.0),
+    Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_UM))),
+    Site("oblique_0", branch="oblique_0", x=0.9),
+    Site("oblique_1", branch="oblique_1", x=0.9),
+    Site("tuft_0", branch="tuft_0", x=0.5),
+    Site("tuft_1", branch="tuft_1", x=0.5),
+    Site("basal", branch="basal0_1_0", x=0.9),
+)
+KINETICS = ("pv", "sst")
+#: A dendritic Ca spike: hot-zone voltage above −40 mV for ≥ 10 ms (as in bac-firing).
+CA_SPIKE_THRESHOLD_MV = -40.0
+CA_SPIKE_MIN_WIDTH_MS = 10.0
+
+
+@dataclass(frozen=True)
+class BapGatingParams(RunParams):
+    cvode: bool = parameter(True, "", doc="use CVODE (≈ 6× faster than fixed step here; agree within 1 mV)")
+    soma_amplitude_nA: float = parameter(1.0, "nA", 0.0, 20.0, "somatic pulse: one AP in the default cell")
+    soma_duration_ms: float = parameter(5.0, "ms", 0.1, 50.0, "somatic pulse duration (Larkum et al. 1999)")
+    inhibition_location: str = parameter("oblique", "", doc="where the inhibitory synapse sits",
+                                         choices=tuple(INHIBITION_LOCATIONS))
+    inhibition_kinetics: str = parameter("pv", "", doc="rise/decay/reversal of the interneuron preset",
+                                         choices=KINETICS)
+    inhibition_g_nS: tuple = parameter((0.0, 10.0, 20.0, 30.0, 40.0, 60.0, 80.0), "nS", 0.0, 1000.0,
+                                       "peak inhibitory conductances (Wilmes 2016 Fig. 2: 0–100 nS)")
+    inhibition_onset_ms: tuple = parameter((-4.0, -2.0, -1.0, 0.0, 1.0, 2.0), "ms", -200.0, 200.0,
+                                           "inhibition onsets relative to the somatic spike")
+    distal_epsp: bool = parameter(False, "", doc="add the BAC distal EPSP current (Ca-spike gating)")
+    epsp_peak_nA: float = parameter(0.5, "nA", 0.0, 10.0, "peak of the distal EPSP current (Hay 2011)")
+    epsp_delay_ms: float = parameter(5.0, "ms", -50.0, 50.0, "EPSP onset after the pulse onset (Hay 2011)")
+    epsp_distance_um: float = parameter(620.0, "µm", 0.0, 2000.0, "apical EPSP site (Hay 2011)")
+    window_ms: float = parameter(100.0, "ms", 10.0, 1000.0, "time after pulse onset analysed (Ca, spikes)")
+    bap_window_ms: float = parameter(10.0, "ms", 1.0, 100.0,
+                                     "time after the somatic spike searched for the first bAP's peak "
+                                     "(later burst spikes excluded)")
+    blocked_fraction: float = parameter(0.5, "", 0.0, 1.0,
+                                        "a site's bAP counts as blocked below this fraction of control")
+
+
+def inhibition_site(params: BapGatingParams) -> Site:
+    location = INHIBITION_LOCATIONS[params.inhibition_location]
+    return Site("inhibition", region=location.region, distance_um=location.distance_um)
+
+
+def inhibition_group(params: BapGatingParams, g_nS: float, time_ms: float) -> SynapseGroup:
+    """One non-plastic dei_gaba synapse with the preset's kinetics, one spike at time_ms."""
+    location = INHIBITION_LOCATIONS[params.inhibition_location]
+    kinetics = preset(params.inhibition_kinetics)
+    return SynapseGroup("inhibition", location.region, "dei_gaba", (ExplicitSpikes((time_ms,)),),
+                        distances_um=(location.distance_um,),
+                        parameters={**kinetics.mechanism_parameters(), "window": 0, "eta": 0.0},
+                        weight=g_nS * 1e-3)
+
+
+def spike_latency_ms(spec, params: BapGatingParams) -> float:
+    """Delay (ms) from pulse onset to the somatic −20 mV crossing, without inhibition or EPSP."""
+    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
+    soma = Site("soma", region="soma")
+    sim.record_spikes(soma)
+    sim.current_pulse(soma, params.soma_amplitude_nA, params.settle_ms, params.soma_duration_ms)
+    spikes = sim.run(params.settle_ms + 20.0).spikes_ms["soma"]
+    sim.release()
+    if len(spikes) == 0:
+        raise ParameterError(f"soma_amplitude_nA = {params.soma_amplitude_nA} nA evokes no somatic spike")
+    return float(spikes[0] - params.settle_ms)
+
+
+def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_ms: float) -> list[dict]:
+    """One condition: a row per recording site (amplitudes in mV, Ca in µM and µM·ms)."""
+    cell = build(spec)
+    sim = Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
+    soma = Site("soma", region="soma")
+    pulse = params.settle_ms
+    barrier = inhibition_site(params)
+    has_ca = {}
+    for site in RECORDING_SITES:
+        seg, _ = cell.resolve(site)
+        has_ca[site.name] = seg.sec.has_membrane("dei_cad")
+        sim.record(site, ("v", "cai") if has_ca[site.name] else ("v",))
+    sim.record_spikes(soma)
+    sim.current_pulse(soma, params.soma_amplitude_nA, pulse, params.soma_duration_ms)
+    if params.distal_epsp:
+        sim.epsc_current(Site("epsp", region="apical", distance_um=params.epsp_distance_um),
+                         params.epsp_peak_nA, pulse + params.epsp_delay_ms)
+    if g_nS > 0:
+        sim.add_synapses(inhibition_group(params, g_nS, pulse + latency_ms + onset_ms))
+    traces = sim.run(pulse + params.window_ms)
+    stop = pulse + params.window_ms
+    spikes = traces.spikes_ms["soma"]
+    t_hot, v_hot = traces.window("hot_zone", "v", pulse, stop)
+    plateau = plateau_width_ms(t_hot, v_hot, CA_SPIKE_THRESHOLD_MV)
+    rows = []
+    for site in RECORDING_SITES:
+        branch, x = cell.branch_of(site)
+        rest = traces.value_at(site.name, "v", pulse - 0.1)
+        t, v = traces.window(site.name, "v", pulse, pulse + latency_ms + params.bap_window_ms)
+        row = {"g_nS": g_nS, "onset_ms": onset_ms, "site": site.name, "branch": branch, "x": x,
+               "distance_um": cell.resolve(site)[1], "beyond_inhibition": cell.is_beyond(site, barrier),
+               "v_rest_mV": rest, "v_peak_mV": float(v.max()), "bap_amplitude_mV": float(v.max() - rest),
+               "peak_latency_ms": float(t[np.argmax(v)] - pulse - latency_ms),
+               "ca_peak_uM": np.nan, "ca_integral_uM_ms": np.nan,
+               "n_somatic_spikes": int(np.sum(spikes >= pulse)), "hot_zone_plateau_ms": plateau,
+               "ca_spike": plateau >= CA_SPIKE_MIN_WIDTH_MS}
+        if has_ca[site.name]:
+            t, ca = traces.window(site.name, "cai", pulse, stop)
+            ca_rest = traces.value_at(site.name, "cai", pulse - 0.1)
+            row["ca_peak_uM"] = float(ca.max()) * 1e3
+            row["ca_integral_uM_ms"] = float(np.trapezoid(ca - ca_rest, t)) * 1e3
+        rows.append(row)
+    sim.release()
+    return rows
+
+
+def _relative_to_control(summary: pd.DataFrame, blocked_fraction: float) -> pd.DataFrame:
+    control = summary[summary.g_nS == 0].groupby("site")[["bap_amplitude_mV", "ca_integral_uM_ms"]].first()
+    summary = summary.copy()
+    summary["relative_amplitude"] = summary.bap_amplitude_mV / summary.site.map(control.bap_amplitude_mV)
+    summary["relative_ca_integral"] = summary.ca_integral_uM_ms / summary.site.map(control.ca_integral_uM_ms)
+    summary["blocked"] = summary.relative_amplitude < blocked_fraction
+    return summary
+
+
+def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResult:
+    """The control run (g = 0) and every (g, onset) of the grid: one row per condition and site."""
+    spec = spec or cell_spec(params.cell)
+    latency = spike_latency_ms(spec, params)
+    rows = simulate(spec, params, 0.0, 0.0, latency)
+    for g in sorted(set(params.inhibition_g_nS) - {0.0}):
+        for onset in params.inhibition_onset_ms:
+            rows += simulate(spec, params, g, onset, latency)
+    summary = _relative_to_control(pd.DataFrame(rows), params.blocked_fraction)
+    summary.insert(0, "location", params.inhibition_location)
+    summary.insert(1, "kinetics", params.inhibition_kinetics)
+    summary.insert(2, "distal_epsp", params.distal_epsp)
+    summary["spike_latency_ms"] = latency
+    return ProtocolResult(summary)
+
+
+def _gated(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_ms: float,
+           criterion: str, control_amplitude: float) -> bool:
+    rows = {r["site"]: r for r in simulate(spec, params, g_nS, onset_ms, latency_ms)}
+    if criterion == "ca_spike":
+        return not rows["soma"]["ca_spike"]
+    gated = INHIBITION_LOCATIONS[params.inhibition_location].gated_site
+    return rows[gated]["bap_amplitude_mV"] < params.blocked_fraction * control_amplitude
+
+
+def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion: str = "bap",
+                             high_nS: float = 200.0, tolerance_nS: float = 0.5, spec=None) -> float:
+    """Smallest conductance (nS, to within tolerance_nS) that gates at this onset, by bisection.
+    criterion 'bap': the bAP at the location's gated site falls below blocked_fraction of
+    control; 'ca_spike': the hot-zone Ca spike is abolished (needs distal_epsp). Returns inf
+    if high_nS does not gate."""
+    if criterion not in ("bap", "ca_spike"):
+        raise ParameterError(f"criterion = {criterion!r} is not one of: bap, ca_spike")
+    if criterion == "ca_spike" and not params.distal_epsp:
+        raise ParameterError("criterion 'ca_spike' needs distal_epsp = True (no Ca spike without the EPSP)")
+    spec = spec or cell_spec(params.cell)
+    latency = spike_latency_ms(spec, params)
+    control = {r["site"]: r for r in simulate(spec, params, 0.0, 0.0, latency)}
+    if criterion == "ca_spike" and not control["soma"]["ca_spike"]:
+        raise ParameterError("the control run has no Ca spike to gate")
+    gated_site = INHIBITION_LOCATIONS[params.inhibition_location].gated_site
+    amplitude = control[gated_site]["bap_amplitude_mV"]
+    low, high = 0.0, high_nS
+    if not _gated(spec, params, high, onset_ms, latency, criterion, amplitude):
+        return float("inf")
+    while high - low > tolerance_nS:
+        middle = 0.5 * (low + high)
+        if _gated(spec, params, middle, onset_ms, latency, criterion, amplitude):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def timing_window(summary: pd.DataFrame, site: str, g_nS: float, criterion: str = "bap") -> dict:
+    """Onsets (ms, relative to the somatic spike) at which conductance g gates: first, last
+    and width (last − first, so resolution = the onset grid step). criterion 'bap' uses the
+    site's ``blocked`` flag, 'ca_spike' the loss of the hot-zone Ca spike."""
+    rows = summary[(summary.site == site) & np.isclose(summary.g_nS, g_nS)].sort_values("onset_ms")
+    if rows.empty:
+        raise ParameterError(f"no rows for site {site!r} at g = {g_nS} nS")
+    gated = rows.blocked if criterion == "bap" else ~rows.ca_spike
+    onsets = rows.onset_ms[gated.to_numpy()]
+    if onsets.empty:
+        return {"first_ms": np.nan, "last_ms": np.nan, "width_ms": 0.0}
+    return {"first_ms": float(onsets.min()), "last_ms": float(onsets.max()),
+            "width_ms": float(onsets.max() - onsets.min())}
+
+
+
+#: Plastic synapses of the pairing test: one beyond the oblique inhibition (oblique_0, the
+#: gated branch) and one at the same place on the sister branch oblique_1 (ungated).
+PAIRING_SITES = (("oblique_0", 0.9), ("oblique_1", 0.9))
+
+
+def gated_pairing(params: BapGatingParams, pairing: stdp.StdpParams, conductances_nS: tuple, onset_ms: float,
+                  dt_ms: float = 10.0, sites: tuple = PAIRING_SITES, spec=None) -> pd.DataFrame:
+    """STDP pairing (biophysical Ca) at plastic synapses on ``sites`` ((branch, x) pairs), without
+    inhibition and with the inhibition of ``params`` at each conductance (nS) of conductances_nS,
+    onset relative to every somatic spike. One row per synapse and conductance (0: control):
+    change, ρ, Ca peak, θ_d, θ_p, time above them, and whether the synapse lies beyond the
+    inhibitory synapse."""
+    spec = spec or cell_spec(params.cell)
+    cell = build(spec)
+    barrier = inhibition_site(params)
+    beyond = [cell.is_beyond(Site(f"{b}@{x}", branch=b, x=x), barrier) for b, x in sites]
+    del cell
+    pairing = replace(pairing, ca_mode="biophysical", synapse_region="dendrites")
+    latency = stdp.post_latency_ms(spec, pairing)
+    thresholds = [stdp.calibrate_thresholds(spec, replace(pairing, synapse_branch=b, synapse_x=x), latency)
+                  for b, x in sites]
+    period = 1000.0 / pairing.frequency_hz
+    spike_times = tuple(pairing.settle_ms + k * period + latency + onset_ms for k in range(pairing.n_pairs))
+    frames = []
+    for g in (0.0, *conductances_nS):
+        extra = ()
+        if g > 0:
+            extra = (replace(inhibition_group(params, g, 0.0), sources=(ExplicitSpikes(spike_times),)),)
+        rows = stdp.run_timing(spec, pairing, dt_ms, latency, thresholds, extra_groups=extra, sites=sites)
+        rows.insert(0, "g_nS", g)
+        rows.insert(1, "onset_ms", onset_ms)
+        rows.insert(2, "site", [f"{b}:{x:g}" for b, x in sites])
+        rows.insert(3, "beyond_inhibition", beyond)
+        frames.append(rows)
+    summary = pd.concat(frames, ignore_index=True)
+    summary.insert(0, "location", params.inhibition_location)
+    summary.insert(1, "kinetics", params.inhibition_kinetics)
+    return summary
+
+
+def onset_grid(first_ms: float, last_ms: float, step_ms: float) -> tuple:
+    """Onsets from first_ms to last_ms inclusive (ms)."""
+    count = int(round((last_ms - first_ms) / step_ms)) + 1
+    return tuple(float(first_ms + k * step_ms) for k in range(count))
+
+
+#: Settings of the headline measurements: bAP gating by oblique PV-like inhibition, Ca-spike
+#: gating by SST-like inhibition at the start of the hot zone, somatic AP control by
+#: perisomatic PV-like inhibition. Thresholds at onset −1 ms; windows at 1.5 × threshold.
+HEADLINE_CASES = {
+    "bap": {"inhibition_location": "oblique", "inhibition_kinetics": "pv", "distal_epsp": False},
+    "ca_spike": {"inhibition_location": "distal_trunk", "inhibition_kinetics": "sst", "distal_epsp": True},
+    "somatic_ap": {"inhibition_location": "perisomatic", "inhibition_kinetics": "pv", "distal_epsp": False},
+}
+
+
+def gating_measures(params: BapGatingParams, case: str, onset_ms: float = -1.0, window=(-8.0, 3.0, 0.5),
+                    high_nS: float = 200.0, tolerance_nS: float = 0.5, spec=None) -> tuple:
+    """Threshold conductance (nS) at onset_ms and the timing window at 1.5 × threshold over the
+    onset grid ``window`` = (first, last, step) ms, for a HEADLINE_CASES case. Returns
+    (measures dict, the window run's summary)."""
+    spec = spec or cell_spec(params.cell)
+    case_params = replace(params, **HEADLINE_CASES[case])
+    criterion = "ca_spike" if case == "ca_spike" else "bap"
+    threshold = threshold_conductance_nS(case_params, onset_ms, criterion, high_nS, tolerance_nS, spec)
+    g = 1.5 * threshold
+    run_params = replace(case_params, inhibition_g_nS=(0.0, g), inhibition_onset_ms=onset_grid(*window))
+    summary = run(run_params, spec).summary
+    site = "hot_zone" if case == "ca_spike" else INHIBITION_LOCATIONS[case_params.inhibition_location].gated_site
+    timing = timing_window(summary, site, g, criterion)
+    measures = {"case": case, "location": case_params.inhibition_location,
+                "kinetics": case_params.inhibition_kinetics, "threshold_nS": threshold,
+                "threshold_onset_ms": onset_ms, "window_g_nS": g, "window_first_ms": timing["first_ms"],
+                "window_last_ms": timing["last_ms"], "window_width_ms": timing["width_ms"],
+                "window_step_ms": window[2]}
+    return measures, summary

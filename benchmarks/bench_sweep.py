@@ -10,7 +10,8 @@ step_um = 400 (a fraction of a second per run), over pulse amplitude × duration
   (target ≥ 1.8× with 2 workers on 2 idle cores);
 - per-run overhead in ms: worker start (spawn, imports, mechanism load; paid once per worker,
   shown per worker and amortised per run), cell build (paid by every run, inside run_time_s)
-  and dispatch + storage (pipe, pickling, the atomic JSON write), from sweeps of tiny runs;
+  dispatch (pipe, pickling; from one worker's result gaps on tiny runs) and storage (the atomic
+  JSON write of a record);
 - the load average, and what --jobs busy-loop processes gain over one on this machine before
   and after the sweeps (the ideal speed-up at the time: other programs on the cores lower it).
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 from dendriteei import mechanisms
 from dendriteei.sweeps import sweep
 from dendriteei.sweeps.backends import WorkerPool
+from dendriteei.sweeps.store import RunStore
 
 SHORT = {"settle_ms": 50.0, "window_ms": 10.0, "step_um": 400.0}
 
@@ -74,18 +76,27 @@ def build_ms(repeats: int = 5) -> float:
     return (time.perf_counter() - start) / repeats * 1e3
 
 
-def dispatch_ms(runs: int = 20) -> float:
-    """Per-run time of one worker outside its runs (pipe, pickling, atomic JSON write; ms): two
-    1-worker sweeps of tiny point_soma runs, `runs` and 2 × `runs` long; the worker start cancels."""
-    tiny = {"cell": "point_soma", "settle_ms": 0.0, "window_ms": 5.0, "regions": "soma"}
-    cost = []
-    for n in (runs, 2 * runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            start = time.perf_counter()
-            frame = sweep("bap-attenuation", {"amplitude_nA": [round(1.0 + 0.1 * i, 3) for i in range(n)]},
-                          fixed=tiny, backend="process", jobs=1, out=Path(tmp) / "tiny.csv")
-            cost.append(time.perf_counter() - start - frame.run_time_s.sum())
-    return (cost[1] - cost[0]) / runs * 1e3
+def dispatch_ms(runs: int = 40) -> tuple[float, float]:
+    """Per-run time outside the runs (ms): (pipe + pickling, from the gaps between the results of
+    one worker minus their run_time_s, on tiny point_soma runs; atomic JSON write of a record)."""
+    tiny = {"cell": "point_soma", "settle_ms": 0.0, "window_ms": 5.0, "regions": ("soma",)}
+    tasks = [{"run_id": f"tiny{i}", "protocol": "bap-attenuation", "seed": 0, "check_finite": None,
+              "params": {"amplitude_nA": 1.0 + 0.01 * i, **tiny}} for i in range(runs)]
+    arrivals, records = [], []
+    for record in WorkerPool(1).run(tasks, None):
+        arrivals.append(time.perf_counter())
+        records.append(record)
+    gaps = [later - earlier - record["run_time_s"]
+            for earlier, later, record in zip(arrivals, arrivals[1:], records[1:])]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = RunStore(Path(tmp) / "t.csv")
+        store.open(clear=False)
+        start = time.perf_counter()
+        for record in records:
+            store.save(record)
+        save_s = (time.perf_counter() - start) / len(records)
+        store.close()
+    return sorted(gaps)[len(gaps) // 2] * 1e3, save_s * 1e3
 
 
 def main() -> None:
@@ -110,7 +121,7 @@ def main() -> None:
     capacity.append(cpu_capacity(args.jobs))
     start_ms = worker_start_ms()
     cell_ms = build_ms()
-    outside_ms = dispatch_ms()
+    pipe_ms, save_ms = dispatch_ms()
     print(f"{n} runs of bap-attenuation ({', '.join(f'{k}={v:g}' for k, v in SHORT.items())}), "
           f"{os.cpu_count()} CPUs, load average before {load_before[0]:.2f}")
     print(f"  serial (this process):       {serial_s:7.2f} s  ({serial_s / n * 1e3:.0f} ms per run)")
@@ -120,7 +131,8 @@ def main() -> None:
     print(f"  worker start (spawn, imports, mechanism load): {start_ms:6.0f} ms per worker = "
           f"{start_ms * args.jobs / n:5.0f} ms per run amortised")
     print(f"  cell build (in every run):                     {cell_ms:6.0f} ms per run")
-    print(f"  dispatch + storage (pipe, pickle, JSON write): {outside_ms:6.1f} ms per run")
+    print(f"  dispatch (pipe, pickling; median):             {pipe_ms:6.1f} ms per run")
+    print(f"  storage (atomic JSON write with fsync):        {save_ms:6.1f} ms per run")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

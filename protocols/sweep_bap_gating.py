@@ -7,8 +7,8 @@
 `bap-gating`: one inhibitory input on an oblique branch (Wilmes et al. 2016), onset −6…4 ms
 relative to the somatic spike (step 1 ms) × peak conductance 0…80 nS (step 10 nS), 99 runs;
 the map shows bap_amplitude_mV at the gated site oblique_0 (row g = 0: the control run).
-`--protocol bap-attenuation` (the default where bap-gating is not registered) draws the same
-kind of map for the somatic pulse (duration × amplitude, trunk@800).
+`--protocol bap-attenuation` draws the same kind of map for the somatic pulse (duration ×
+amplitude, trunk@800).
 
 Writes <out> (tidy table), <out>.json (provenance), <out>.runs/ (one file per finished run)
 and <out>.png. A killed sweep resumes: run the same line again.
@@ -21,7 +21,6 @@ import pandas as pd
 
 from dendriteei import sweep
 from dendriteei.plotting import plot_sweep_heatmap
-from dendriteei.protocols import PROTOCOLS
 
 
 def inhibited_condition(table: pd.DataFrame) -> pd.DataFrame:
@@ -44,8 +43,7 @@ EXAMPLES = {
 
 def main(argv=None) -> int:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--protocol", choices=EXAMPLES,
-                     default="bap-gating" if "bap-gating" in PROTOCOLS else "bap-attenuation")
+    cli.add_argument("--protocol", choices=EXAMPLES, default="bap-gating")
     cli.add_argument("--jobs", type=int, default=None, help="worker processes (default: the CPUs available)")
     cli.add_argument("--backend", default="process", choices=("process", "serial", "mpi"))
     cli.add_argument("--out", type=Path, default=None, help="table (.csv); default results/sweep_<protocol>.csv")

@@ -46,8 +46,12 @@ def test_mpi_backend_gives_the_serial_table(tmp_path):
     assert mpi.attrs["sweep"]["sweep"]["backend"] == "mpi"
 
 
-def test_mpi_backend_outside_mpiexec_says_how_to_launch():
+def test_mpi_backend_outside_mpiexec_says_how_to_launch(tmp_path):
+    """Run in a subprocess: MPI is initialised once per process and should not be in pytest's."""
     pytest.importorskip("mpi4py", reason="mpi4py not installed: pip install 'dendriteei[mpi]'")
-    from dendriteei.sweeps import SweepError
-    with pytest.raises(SweepError, match=r"mpiexec -n <ranks> python -m mpi4py.futures"):
-        sweep("bap-attenuation", {"amplitude_nA": [1.0]}, fixed=SMALL, backend="mpi")
+    code = ("from dendriteei.cli import main; "
+            "main(['sweep', 'bap-attenuation', '--backend', 'mpi', '--grid', 'amplitude_nA=1,2', '--out', 'x.csv'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    launch = "the mpi backend needs worker ranks: launch with `mpiexec -n <ranks> python -m mpi4py.futures"
+    assert launch in done.stderr
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written

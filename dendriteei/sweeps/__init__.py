@@ -46,6 +46,8 @@ def _check_options(backend: str, timeout_s: float | None, out) -> None:
                                  "cannot be interrupted")
     if out is not None and str(out).endswith(".parquet") and importlib.util.find_spec("pyarrow") is None:
         raise ParameterError("out = *.parquet needs pyarrow: pip install 'dendriteei[parquet]'")
+    if backend == "mpi":
+        backends.require_mpi()
 
 
 def sweep(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mapping[str, Any]] | None = None, *,

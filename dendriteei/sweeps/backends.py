@@ -141,21 +141,26 @@ def process(tasks: list[dict], jobs: int, timeout_s: float | None) -> Iterator[d
     yield from WorkerPool(jobs).run(tasks, timeout_s)
 
 
-def mpi(tasks: list[dict], jobs: int, timeout_s: float | None) -> Iterator[dict]:
-    """Runs spread over the worker ranks of ``mpiexec -n N python -m mpi4py.futures script.py``
-    (N − 1 workers; ``jobs`` is ignored). At most one run per rank is in flight, so a run's
-    timeout counts from its start; a timed-out run is recorded as an error, but its rank
-    cannot be stopped and stays busy until the run ends."""
+def require_mpi() -> None:
+    """Raise SweepError unless this is rank 0 of an MPI job with worker ranks under mpi4py."""
     try:
         from mpi4py import MPI
-        from mpi4py.futures import FIRST_COMPLETED, MPIPoolExecutor
-        from mpi4py.futures import wait as wait_futures
     except ImportError as error:
         raise SweepError(f"the mpi backend needs mpi4py ({error}): pip install 'dendriteei[mpi]'") from None
     world = MPI.COMM_WORLD
     if world.Get_size() < 2 or world.Get_rank() != 0:
         raise SweepError(f"the mpi backend needs worker ranks: launch with `{MPI_LAUNCH}` "
                          f"(this is rank {world.Get_rank()} of {world.Get_size()})")
+
+
+def mpi(tasks: list[dict], jobs: int, timeout_s: float | None) -> Iterator[dict]:
+    """Runs spread over the worker ranks of ``mpiexec -n N python -m mpi4py.futures script.py``
+    (N − 1 workers; ``jobs`` is ignored). At most one run per rank is in flight, so a run's
+    timeout counts from its start; a timed-out run is recorded as an error, but its rank
+    cannot be stopped and stays busy until the run ends."""
+    from mpi4py.futures import FIRST_COMPLETED, MPIPoolExecutor
+    from mpi4py.futures import wait as wait_futures
+    require_mpi()
     executor = MPIPoolExecutor()
     stuck = 0
     try:

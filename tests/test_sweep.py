@@ -358,3 +358,20 @@ def test_cli_sweep_writes_table_and_resumes(serial_table, tmp_path, capsys):
     assert "4 runs (4 reused from earlier), 4 ok, 0 failed" in capsys.readouterr().out
     assert cli_main(["sweep", "bap-attenuation", "--grid", "amplitude=1,2", "--out", str(out)]) == 2
     assert "Did you mean amplitude_nA" in capsys.readouterr().err
+
+
+def test_cli_run_files_csv_and_json(tmp_path, capsys):
+    tiny = ["--set", "cell=point_soma", "--set", "settle_ms=5", "--set", "window_ms=5", "--set", "regions=soma",
+            "--check-finite", "v_peak_mV", "--backend", "serial"]
+    (tmp_path / "runs.csv").write_text("amplitude_nA,duration_ms\n1.5,2\n2.5,\n")
+    (tmp_path / "runs.json").write_text(json.dumps([{"amplitude_nA": 1.5, "duration_ms": 2}, {"amplitude_nA": 2.5}]))
+    tables = []
+    for name in ("runs.csv", "runs.json"):
+        out = tmp_path / f"{name}.out.csv"
+        argv = ["sweep", "bap-attenuation", "--run-file", str(tmp_path / name), *tiny, "--out", str(out)]
+        assert cli_main(argv) == 0
+        tables.append(read(out))
+    same_table(*tables)
+    assert list(tables[0].drop_duplicates("run_id").duration_ms) == [2.0, 5.0]  # empty cell: the default
+    assert cli_main(["sweep", "bap-attenuation", "--run-file", str(tmp_path / "nope.json"), *tiny]) == 2
+    assert "no such file" in capsys.readouterr().err

@@ -16,13 +16,13 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from .. import mechanisms
+from ..protocols import get
+
 
 def resolve(protocol):
     """A Protocol from its registered name (workers look it up themselves) or as given."""
-    if isinstance(protocol, str):
-        from ..protocols import get
-        return get(protocol)
-    return protocol
+    return get(protocol) if isinstance(protocol, str) else protocol
 
 
 def nonfinite(summary: pd.DataFrame, check_finite: Sequence[str] | None) -> str:
@@ -63,14 +63,13 @@ def execute(task: dict[str, Any]) -> dict[str, Any]:
     The record holds run_id, status, error (one line), traceback, run_time_s (build and
     simulation, s), host, pid and, when the protocol returned, the summary as column lists.
     """
-    from .. import mechanisms
     record = {"run_id": task["run_id"], "status": "ok", "error": "", "traceback": "",
               "host": platform.node(), "pid": os.getpid()}
     start = time.perf_counter()
     try:
         protocol = resolve(task["protocol"])
         params = protocol.params_type(**task["params"])
-        mechanisms.load()  # once per process: later calls return at once
+        mechanisms.load()  # loads once per process; later calls only check the mod hash
         summary = protocol.run(params).summary
         record["summary"] = {str(c): summary[c].tolist() for c in summary.columns}
         problem = nonfinite(summary, task["check_finite"])
@@ -100,7 +99,6 @@ def serve(connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
     try:
-        from .. import mechanisms
         mechanisms.load()
     except Exception as error:
         connection.send(("failed", f"{type(error).__name__}: {error}"))

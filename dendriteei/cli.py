@@ -56,7 +56,10 @@ def _read_run_file(path: str) -> list[dict]:
     if not file.is_file():
         raise ParameterError(f"--run-file {path}: no such file")
     if file.suffix == ".json":
-        runs = json.loads(file.read_text())
+        try:
+            runs = json.loads(file.read_text())
+        except ValueError as error:
+            raise ParameterError(f"--run-file {path}: not valid JSON ({error})") from None
         if not isinstance(runs, list):
             raise ParameterError(f"--run-file {path}: expected a JSON list of objects")
         return runs
@@ -87,6 +90,10 @@ def _cmd_sweep(args) -> int:
     except SweepError as error:
         print(f"dendriteei: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"\ndendriteei: sweep interrupted; the finished runs are saved in {Path(out).with_suffix('.runs')}/ "
+              "and the same command resumes it", file=sys.stderr)
+        return 130
     counts, path = frame.attrs["sweep"], Path(out)
     print(f"{args.protocol}: {counts['planned']} runs ({counts['reused']} reused from earlier), "
           f"{counts['ok']} ok, {counts['error']} failed, in {counts['wall_s']:.1f} s; wrote {path}, "

@@ -91,8 +91,9 @@ def _cmd_sweep(args) -> int:
         print(f"dendriteei: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        again = "the same command" if args.resume else "the same command without --no-resume"
         print(f"\ndendriteei: sweep interrupted; the finished runs are saved in {Path(out).with_suffix('.runs')}/ "
-              "and the same command resumes it", file=sys.stderr)
+              f"and {again} resumes it", file=sys.stderr)
         return 130
     counts, path = frame.attrs["sweep"], Path(out)
     print(f"{args.protocol}: {counts['planned']} runs ({counts['reused']} reused from earlier), "

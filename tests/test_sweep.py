@@ -375,3 +375,14 @@ def test_cli_run_files_csv_and_json(tmp_path, capsys):
     assert list(tables[0].drop_duplicates("run_id").duration_ms) == [2.0, 5.0]  # empty cell: the default
     assert cli_main(["sweep", "bap-attenuation", "--run-file", str(tmp_path / "nope.json"), *tiny]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_cli_ctrl_c_says_how_to_resume(monkeypatch, tmp_path, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("dendriteei.sweeps.sweep", interrupted)
+    argv = ["sweep", "bap-attenuation", "--grid", "amplitude_nA=1,2", "--out", str(tmp_path / "t.csv")]
+    assert cli_main(argv) == 130
+    assert f"saved in {tmp_path / 't.runs'}/ and the same command resumes it" in capsys.readouterr().err
+    assert cli_main([*argv, "--no-resume"]) == 130
+    assert "the same command without --no-resume resumes it" in capsys.readouterr().err

@@ -296,3 +296,29 @@ def plot_bap_gating(result: ProtocolResult):
     ax_sites.tick_params(axis="x", rotation=60, labelsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_stdp_flip(result: ProtocolResult):
+    """Δw against Δt per condition (Paille et al. 2013 / Rossbroich & Zenke 2023 layout): one
+    row per rule, one column per site; dashed line: no change."""
+    df = result.summary
+    rules, sites = list(dict.fromkeys(df.rule)), list(dict.fromkeys(df.site))
+    colors = {"control": "k", "sst": "tab:blue", "pv": "tab:orange", "disinhibition": "tab:green"}
+    fig, axes = plt.subplots(len(rules), len(sites), figsize=(5 * len(sites), 3.6 * len(rules)),
+                             squeeze=False, sharex=True)
+    for i, rule in enumerate(rules):
+        for j, site in enumerate(sites):
+            ax = axes[i][j]
+            part = df[(df.rule == rule) & (df.site == site)]
+            for condition, rows in part.groupby("condition", sort=False):
+                rows = rows.sort_values("dt_ms")
+                ax.plot(rows.dt_ms, rows.change, "o-", ms=4, color=colors.get(condition), label=condition)
+            ax.axhline(1.0, color="gray", ls="--", lw=0.8)
+            ax.axvline(0.0, color="gray", lw=0.5)
+            ax.set_yscale("log")
+            ax.set(title=f"{rule}: {site} ({part.distance_um.iloc[0]:.0f} µm)", ylabel="w after / w before")
+            if i == len(rules) - 1:
+                ax.set_xlabel("Δt = t_post − t_pre (ms)")
+    axes[0][0].legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -6,7 +6,7 @@ from typing import Callable
 
 from ..parameters import ParameterError
 from . import bac_firing, bap_attenuation, inhibitory_balance, istdp_homeostatic, istdp_window, stdp
-from . import bap_gating, dendritic_balance, shouval_stdp
+from . import bap_gating, dendritic_balance, shouval_stdp, stdp_flip
 from .common import ProtocolResult, RunParams
 
 
@@ -31,6 +31,9 @@ PROTOCOLS = {
                  "pre/post pairings over spike timings: Δw, ρ, Ca peak and time above θ_d/θ_p"),
         Protocol("shouval-stdp", shouval_stdp.ShouvalStdpParams, shouval_stdp.run, "plot_shouval_stdp",
                  "Shouval 2002 Fig. 3C: dei_glu rule 2, clamped bAP, 100 pairings at 1 Hz: W after/before per Δt"),
+        Protocol("stdp-flip", stdp_flip.StdpFlipParams, stdp_flip.run, "plot_stdp_flip",
+                 "STDP curves at a proximal and a distal synapse under SST, PV and disinhibition: "
+                 "inhibition sets the sign of plasticity"),
         Protocol("istdp-window", istdp_window.IstdpWindowParams, istdp_window.run, "plot_istdp_window",
                  "one isolated pre/post pair per Δt at dei_gaba: simulated vs analytic iSTDP window (Box 1)"),
         Protocol("istdp-homeostatic", istdp_homeostatic.IstdpHomeostaticParams, istdp_homeostatic.run,

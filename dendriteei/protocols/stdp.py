@@ -160,10 +160,11 @@ def _relative_weights(params: StdpParams, point) -> tuple:
 
 
 def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresholds,
-               extra_groups: tuple = (), sites: tuple = ()) -> pd.DataFrame:
+               extra_groups: tuple = (), sites: tuple = (), site_values: tuple = ()) -> pd.DataFrame:
     """One pairing protocol at one Δt: a row per synapse. ``extra_groups`` (e.g. inhibition
     timed to the pairings) are added to the same simulation. With ``sites`` ((branch, x) per
-    synapse) the synapses go there instead, and ``thresholds`` gives one (θ_d, θ_p) per site."""
+    synapse) the synapses go there instead, ``thresholds`` gives one (θ_d, θ_p) per site and
+    ``site_values`` optionally one dict of further dei_glu parameters per site."""
     if sites:
         params = replace(params, n_synapses=len(sites))
         if len(thresholds) != len(sites):
@@ -181,6 +182,8 @@ def run_timing(spec, params: StdpParams, dt_ms: float, latency_ms: float, thresh
     varying = {"rho0": initial_rho(params)}
     if sites:
         varying.update(theta_d=tuple(t[0] for t in thresholds), theta_p=tuple(t[1] for t in thresholds))
+        for name in (site_values[0] if site_values else {}):
+            varying[name] = tuple(values[name] for values in site_values)
     group = SynapseGroup("syn", params.synapse_region, "dei_glu", (pre,), n=params.n_synapses,
                          **({"sites": tuple(sites)} if sites else placement(params, params.n_synapses)),
                          parameters=values, seed=params.seed, varying=varying,

@@ -1,0 +1,210 @@
+"""STDP flipped by (dis)inhibition: the sign of plasticity set by dendritic inhibition.
+
+Plastic dei_glu synapses (biophysical Ca: NMDA Ca + the segment's voltage-gated Ca) sit at a
+proximal and a distal dendritic site, two per site (one starting DOWN, one UP, so that both LTP
+and LTD show in the group change, Graupner & Brunel 2012). They are paired with somatic
+spikes at each Δt (= t_post − t_pre) while inhibition acts near them. Conditions:
+
+- ``control``: baseline SST-like input on the synapses' branches, timed with each pairing;
+- ``sst``: the same SST input recruited to a larger conductance;
+- ``pv``: baseline SST plus PV-like perisomatic input before each somatic spike;
+- ``disinhibition``: SST silenced during pairing (VIP → SST disinhibition), no PV.
+
+The calcium-control picture (Bar-Ilan, Gidon & Segev 2013 Front Neural Circuits 6:118;
+Rossbroich & Zenke 2023; experimentally Paille et al. 2013 J Neurosci 33:9353): inhibition
+lowers the synapse's Ca from above θ_p (LTP) into [θ_d, θ_p] (LTD) and below θ_d (no change,
+"protected"), so (dis)inhibition decides the sign of plasticity for the same spike timing.
+
+Thresholds follow Chindemi et al. 2022 in form (θ = a·C_pre + b·C_post from the Ca peaks of a
+pre-only and a post-only event) with θ_d above the Ca of a lone EPSP, so that presynaptic
+activity alone at rest changes nothing (Shouval et al. 2002 PNAS 99:10831 Fig. 3A: no change
+for pairing below −62.5 mV). For the Shouval rule the synapse's Ca gains are scaled so that a
+lone EPSP at rest peaks at ``shouval_pre_ca_uM`` (below α₁ = 0.35 µM, for the same reason).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..interneurons import preset
+from ..parameters import ParameterError, parameter, validate
+from ..synapses import ExplicitSpikes, SynapseGroup
+from . import stdp
+from .common import ProtocolResult, RunParams, cell_spec
+
+CONDITIONS = ("control", "sst", "pv", "disinhibition")
+RULES = ("graupner_brunel", "shouval")
+SITE_NAMES = ("proximal", "distal")
+#: dei_glu default Ca gains (mod/dei_glu.mod), scaled together for the Shouval rule.
+DEFAULT_NMDA_CA_GAIN = 247.0
+DEFAULT_VGCC_GAIN = 1.0
+
+
+@dataclass(frozen=True)
+class StdpFlipParams(RunParams):
+    cvode: bool = parameter(True, "", doc="use CVODE (pairing at 1 Hz is mostly quiet)")
+    rules: tuple = parameter(("graupner_brunel",), "", doc="plasticity rules: graupner_brunel, shouval")
+    conditions: tuple = parameter(CONDITIONS, "", doc="inhibition conditions: " + ", ".join(CONDITIONS))
+    dts_ms: tuple = parameter((-50.0, -20.0, -10.0, 10.0, 20.0, 50.0), "ms", -500.0, 500.0,
+                              "spike timings Δt = t_post − t_pre")
+    n_pairs: int = parameter(60, "", 1, 1000, "pairings (Graupner & Brunel 2012 Fig. 2: 60)")
+    frequency_hz: float = parameter(1.0, "Hz", 0.01, 100.0, "pairing frequency (GB 2012: 1 Hz)")
+    proximal_branch: str = parameter("oblique_0", "", doc="branch of the proximal synapses")
+    proximal_x: float = parameter(0.5, "", 0.0, 1.0, "position on proximal_branch (≈ 170 µm from the soma)")
+    distal_branch: str = parameter("oblique_5", "", doc="branch of the distal synapses")
+    distal_x: float = parameter(0.9, "", 0.0, 1.0, "position on distal_branch (≈ 590 µm from the soma)")
+    sst_offset_x: float = parameter(0.2, "", 0.0, 1.0,
+                                    "SST synapse this far (fraction of the branch) toward the soma "
+                                    "from each plastic site: on the path of the bAP")
+    sst_onset_ms: float = parameter(-2.0, "ms", -100.0, 100.0, "SST onset relative to each presynaptic spike")
+    baseline_sst_nS: float = parameter(5.0, "nS", 0.0, 1000.0, "SST conductance per site in control")
+    sst_nS: float = parameter(20.0, "nS", 0.0, 1000.0, "SST conductance per site when recruited ('sst')")
+    pv_nS: float = parameter(50.0, "nS", 0.0, 1000.0,
+                             "perisomatic PV conductance ('pv'; below the ≈ 150 nS that abolishes the AP)")
+    pv_onset_ms: float = parameter(-1.0, "ms", -100.0, 100.0, "PV onset relative to each somatic spike")
+    theta_d_coeffs: tuple = parameter((1.1, 1.0), "", 0.0, 100.0,
+                                      "θ_d = a·C_pre_peak + b·C_post_peak (a > 1: a lone EPSP stays below θ_d)")
+    theta_p_coeffs: tuple = parameter((1.3, 1.0), "", 0.0, 100.0, "θ_p = a·C_pre_peak + b·C_post_peak")
+    shouval_pre_ca_uM: float = parameter(0.3, "µM", 0.0, 10.0,
+                                         "Shouval rule: Ca peak of a lone EPSP at rest (< α₁ = 0.35 µM)")
+    ltp_above: float = parameter(1.1, "", 1.0, 10.0, "outcome 'LTP' when the change exceeds this")
+    ltd_below: float = parameter(0.9, "", 0.0, 1.0, "outcome 'LTD' when the change is below this")
+
+
+def _check(params: StdpFlipParams) -> None:
+    validate(params)
+    for name, values, allowed in (("rules", params.rules, RULES), ("conditions", params.conditions, CONDITIONS)):
+        unknown = [v for v in values if v not in allowed]
+        if unknown or not values:
+            raise ParameterError(f"{name} = {values!r}: each must be one of {', '.join(allowed)}")
+
+
+def plastic_sites(params: StdpFlipParams) -> tuple:
+    """(branch, x) of the four plastic synapses: proximal, distal (both DOWN), proximal, distal (UP)."""
+    pair = ((params.proximal_branch, params.proximal_x), (params.distal_branch, params.distal_x))
+    return pair + pair
+
+
+def pairing_params(params: StdpFlipParams, rule: str) -> stdp.StdpParams:
+    """The STDP pairing settings for one rule (biophysical Ca, half the synapses DOWN)."""
+    return stdp.StdpParams(cell=params.cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol,
+                           settle_ms=params.settle_ms, ca_mode="biophysical", rule=rule,
+                           n_pairs=params.n_pairs, frequency_hz=params.frequency_hz,
+                           synapse_region="dendrites", n_synapses=4, initial_state="mixed",
+                           theta_d_coeffs=params.theta_d_coeffs, theta_p_coeffs=params.theta_p_coeffs)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Per-run constants: somatic spike latency (ms), per-site (θ_d, θ_p) (µM) and extra values."""
+    latency_ms: float
+    thresholds: tuple
+    site_values: tuple
+
+
+def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
+    """Spike latency, thresholds per site, and for the Shouval rule the Ca gain scaling."""
+    pairing = pairing_params(params, rule)
+    latency = stdp.post_latency_ms(spec, pairing)
+    thresholds, site_values = [], []
+    for branch, x in plastic_sites(params):
+        at_site = replace(pairing, synapse_branch=branch, synapse_x=x)
+        thresholds.append(stdp.calibrate_thresholds(spec, at_site, latency))
+        if rule == "shouval":
+            c_pre, _ = stdp.calibrate_thresholds(spec, replace(at_site, theta_d_coeffs=(1.0, 0.0),
+                                                               theta_p_coeffs=(0.0, 1.0)), latency)
+            scale = params.shouval_pre_ca_uM / c_pre
+            site_values.append({"nmda_ca_gain": DEFAULT_NMDA_CA_GAIN * scale,
+                                "vgcc_gain": DEFAULT_VGCC_GAIN * scale})
+    return Calibration(latency, tuple(thresholds), tuple(site_values))
+
+
+def inhibition_groups(params: StdpFlipParams, condition: str, dt_ms: float, latency_ms: float,
+                      sst_nS: float | None = None) -> tuple:
+    """SST (per plastic site, on its branch toward the soma) and PV (soma) inputs of a condition,
+    one event per pairing. ``sst_nS`` overrides the condition's SST conductance."""
+    period = 1000.0 / params.frequency_hz
+    post = np.array([params.settle_ms + k * period + latency_ms for k in range(params.n_pairs)])
+    pre = post - dt_ms
+    sst_g = {"control": params.baseline_sst_nS, "sst": params.sst_nS, "pv": params.baseline_sst_nS,
+             "disinhibition": 0.0}[condition] if sst_nS is None else sst_nS
+    groups = []
+    if sst_g > 0:
+        sst = preset("sst")
+        sites = tuple((b, max(x - params.sst_offset_x, 0.0)) for b, x in plastic_sites(params)[:2])
+        groups.append(SynapseGroup("sst", "dendrites", "dei_gaba",
+                                   (ExplicitSpikes(tuple(pre + params.sst_onset_ms)),), n=2, sites=sites,
+                                   parameters={**sst.mechanism_parameters(), "window": 0, "eta": 0.0},
+                                   weight=sst_g * 1e-3))
+    if condition == "pv" and params.pv_nS > 0:
+        pv = preset("pv")
+        groups.append(SynapseGroup("pv", "soma", "dei_gaba", (ExplicitSpikes(tuple(post + params.pv_onset_ms)),),
+                                   parameters={**pv.mechanism_parameters(), "window": 0, "eta": 0.0},
+                                   weight=params.pv_nS * 1e-3))
+    return tuple(groups)
+
+
+def outcome(change: float, params: StdpFlipParams) -> str:
+    if change > params.ltp_above:
+        return "LTP"
+    if change < params.ltd_below:
+        return "LTD"
+    return "none"
+
+
+def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibration, condition: str,
+                 dt_ms: float, sst_nS: float | None = None) -> list[dict]:
+    """One pairing protocol: a row per site (group change of its DOWN and UP synapse)."""
+    pairing = pairing_params(params, rule)
+    groups = inhibition_groups(params, condition, dt_ms, calibration.latency_ms, sst_nS)
+    synapses = stdp.run_timing(spec, pairing, dt_ms, calibration.latency_ms, calibration.thresholds,
+                               extra_groups=groups, sites=plastic_sites(params),
+                               site_values=calibration.site_values)
+    synapses["site"] = list(SITE_NAMES) * 2
+    rows = []
+    for site, part in synapses.groupby("site", sort=False):
+        change = float(part.w_after.sum() / part.w_before.sum())
+        rows.append({"rule": rule, "condition": condition, "dt_ms": dt_ms, "site": site,
+                     "distance_um": float(part.distance_um.iloc[0]),
+                     "sst_nS": sum(g.weight for g in groups if g.name == "sst") * 1e3,
+                     "change": change, "outcome": outcome(change, params),
+                     "c_peak": float(part.c_peak.max()), "theta_d": float(part.theta_d.iloc[0]),
+                     "theta_p": float(part.theta_p.iloc[0]),
+                     "time_above_d_ms": float(part.time_above_d_ms.mean()),
+                     "time_above_p_ms": float(part.time_above_p_ms.mean())})
+    return rows
+
+
+def run(params: StdpFlipParams = StdpFlipParams(), spec=None) -> ProtocolResult:
+    """STDP curves per rule, condition and site: one row per (rule, condition, Δt, site)."""
+    _check(params)
+    spec = spec or cell_spec(params.cell)
+    rows = []
+    for rule in params.rules:
+        calibration = calibrate(spec, params, rule)
+        for condition in params.conditions:
+            for dt in params.dts_ms:
+                rows += pairing_rows(spec, params, rule, calibration, condition, dt)
+    return ProtocolResult(pd.DataFrame(rows))
+
+
+def inhibition_scan(params: StdpFlipParams, conductances_nS, dt_ms: float = 10.0,
+                    rule: str = "graupner_brunel", spec=None) -> pd.DataFrame:
+    """Change per site against the SST conductance (nS) at one Δt: the walk LTP → LTD → none
+    (Bar-Ilan et al. 2013), with Ca peak and θ_d, θ_p to see where it flips."""
+    _check(replace(params, rules=(rule,)))
+    spec = spec or cell_spec(params.cell)
+    calibration = calibrate(spec, params, rule)
+    rows = []
+    for g in conductances_nS:
+        rows += pairing_rows(spec, params, rule, calibration, "sst", dt_ms, sst_nS=float(g))
+    return pd.DataFrame(rows)
+
+
+def flip_conductance_nS(scan: pd.DataFrame, site: str, to: str = "LTD") -> float:
+    """Smallest scanned SST conductance (nS) at which a site's outcome is ``to`` (inf if never)."""
+    rows = scan[(scan.site == site) & (scan.outcome == to)]
+    return float(rows.sst_nS.min()) if not rows.empty else float("inf")
+

@@ -20,3 +20,21 @@ def bap_cvode():
 @pytest.fixture(scope="session")
 def bac():
     return bac_firing.run(bac_firing.BacFiringParams())
+
+
+@pytest.fixture
+def fixed_step():
+    """NEURON's fixed-step integrator at dt = 0.025 ms for tests that drive NEURON directly;
+    CVODE settings (tolerances, condition order) are reset afterwards."""
+    from dendriteei import mechanisms
+    mechanisms.load()
+    from neuron import h
+    cvode = h.CVode()
+    cvode.active(0)
+    h.secondorder = 0
+    h.dt = 0.025
+    yield
+    cvode.active(0)
+    cvode.atol(1e-3)
+    cvode.rtol(0)
+    cvode.condition_order(1)

@@ -47,16 +47,8 @@ def release_benches():
     _BENCHES.clear()
 
 
-@pytest.fixture(autouse=True)
-def fixed_step():
-    """Every test starts with the fixed-step integrator, dt = 0.025 ms."""
-    cvode = h.CVode()
-    cvode.active(0)
-    h.secondorder = 0
-    h.dt = 0.025
-    yield
-    cvode.active(0)
-    cvode.condition_order(1)
+#: Every test starts with the fixed-step integrator, dt = 0.025 ms (conftest.fixed_step).
+pytestmark = pytest.mark.usefixtures("fixed_step")
 
 
 class Bench:

@@ -39,17 +39,10 @@ def keep(obj):
 
 
 @pytest.fixture(autouse=True)
-def fixed_step():
-    """Every test starts with the fixed-step integrator, dt = 0.025 ms."""
-    cvode = h.CVode()
-    cvode.active(0)
-    h.secondorder = 0
-    h.dt = 0.025
+def free_objects(fixed_step):
+    """Every test starts with the fixed-step integrator, dt = 0.025 ms (conftest.fixed_step);
+    its NEURON objects are freed afterwards."""
     yield
-    cvode.active(0)
-    cvode.atol(1e-3)
-    cvode.rtol(0)
-    cvode.condition_order(1)
     while _objects:
         _objects.pop()
 

@@ -31,7 +31,7 @@ from ..parameters import ParameterError, parameter
 from ..simulation import Simulation
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .bac_firing import plateau_width_ms
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, spike_latency_ms
 
 
 @dataclass(frozen=True)
@@ -119,17 +119,9 @@ def inhibition_group(params: BapGatingParams, g_nS: float, time_ms: float) -> Sy
                         weight=g_nS * 1e-3)
 
 
-def spike_latency_ms(spec, params: BapGatingParams) -> float:
+def somatic_latency_ms(spec, params: BapGatingParams) -> float:
     """Delay (ms) from pulse onset to the somatic −20 mV crossing, without inhibition or EPSP."""
-    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
-    soma = Site("soma", region="soma")
-    sim.record_spikes(soma)
-    sim.current_pulse(soma, params.soma_amplitude_nA, params.settle_ms, params.soma_duration_ms)
-    spikes = sim.run(params.settle_ms + 20.0).spikes_ms["soma"]
-    sim.release()
-    if len(spikes) == 0:
-        raise ParameterError(f"soma_amplitude_nA = {params.soma_amplitude_nA} nA evokes no somatic spike")
-    return float(spikes[0] - params.settle_ms)
+    return spike_latency_ms(spec, params, params.soma_amplitude_nA, params.soma_duration_ms, "soma_amplitude_nA")
 
 
 def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_ms: float) -> list[dict]:
@@ -190,7 +182,7 @@ def _relative_to_control(summary: pd.DataFrame, blocked_fraction: float) -> pd.D
 def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResult:
     """The control run (g = 0) and every (g, onset) of the grid: one row per condition and site."""
     spec = spec or cell_spec(params.cell)
-    latency = spike_latency_ms(spec, params)
+    latency = somatic_latency_ms(spec, params)
     rows = simulate(spec, params, 0.0, 0.0, latency)
     for g in sorted(set(params.inhibition_g_nS) - {0.0}):
         for onset in params.inhibition_onset_ms:
@@ -223,7 +215,7 @@ def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion
     if criterion == "ca_spike" and not params.distal_epsp:
         raise ParameterError("criterion 'ca_spike' needs distal_epsp = True (no Ca spike without the EPSP)")
     spec = spec or cell_spec(params.cell)
-    latency = spike_latency_ms(spec, params)
+    latency = somatic_latency_ms(spec, params)
     control = {r["site"]: r for r in simulate(spec, params, 0.0, 0.0, latency)}
     if criterion == "ca_spike" and not control["soma"]["ca_spike"]:
         raise ParameterError("the control run has no Ca spike to gate")

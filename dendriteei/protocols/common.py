@@ -42,3 +42,22 @@ def cell_spec(name: str) -> CellSpec:
         return CellSpec.from_json(path.read_text())
     raise ParameterError(f"cell = {name!r}: not a built-in cell ({', '.join(BUILTIN_CELLS)}) "
                          "nor an existing .swc / .json file")
+
+
+def spike_latency_ms(spec, params: RunParams, amplitude_nA: float, duration_ms: float,
+                     amplitude_name: str) -> float:
+    """Delay (ms) from the onset of a somatic current pulse to the soma's −20 mV crossing.
+    Raises if the pulse does not evoke exactly one spike (``amplitude_name`` names the
+    parameter to change)."""
+    from ..builder import Site, build
+    from ..simulation import Simulation
+    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
+    soma = Site("soma", region="soma")
+    sim.record_spikes(soma)
+    sim.current_pulse(soma, amplitude_nA, params.settle_ms, duration_ms)
+    spikes = sim.run(params.settle_ms + duration_ms + 45.0).spikes_ms["soma"]
+    sim.release()
+    if len(spikes) != 1:
+        raise ParameterError(f"{amplitude_name} = {amplitude_nA} nA gives {len(spikes)} somatic spikes "
+                             "per pulse; choose an amplitude that gives exactly 1")
+    return float(spikes[0] - params.settle_ms)

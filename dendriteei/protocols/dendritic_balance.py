@@ -46,12 +46,13 @@ import pandas as pd
 
 from .. import balance
 from ..builder import Site, build
+from ..kernels import dual_exponential_factor, kernel_filter
 from ..parameters import ParameterError, parameter, validate
 from ..simulation import Simulation
 from ..spec import CellSpec
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
-from .inhibitory_balance import _inh_factor, _kernel_filter, dead_time_poisson, group_signals, rates_hz
+from .inhibitory_balance import dead_time_poisson, group_signals, rates_hz
 
 CONDITIONS = ("local", "somatic")
 #: dei_gaba post_source of the branch synapses per condition (mod/dei_gaba.mod).
@@ -266,25 +267,25 @@ def _group_conductances(params: DendriticBalanceParams, inputs: _Inputs, w_inh: 
     """Conductances (nS) on the grid (ms from onset): E (branches, groups, t), SST (same), PV (groups, t)."""
     w_exc = exc_weights(params) * params.g_exc_unit_nS
     n, dt = len(grid), GRID_MS
-    sst_r, sst_f = _inh_factor(params.sst_tau_rise_ms, params.sst_tau_decay_ms)
-    pv_r, pv_f = _inh_factor(params.pv_tau_rise_ms, params.pv_tau_decay_ms)
+    sst_r, sst_f = dual_exponential_factor(params.sst_tau_rise_ms, params.sst_tau_decay_ms)
+    pv_r, pv_f = dual_exponential_factor(params.pv_tau_rise_ms, params.pv_tau_decay_ms)
     shape = (len(params.branches), params.n_groups, n)
     g_e, g_i = np.zeros(shape), np.zeros(shape)
     for b in range(len(params.branches)):
         for k in range(params.n_groups):
             times = np.concatenate(inputs.exc[b][k])
-            g_e[b, k] = _kernel_filter(grid[0], n, dt, times, np.full(len(times), w_exc[b, k]),
+            g_e[b, k] = kernel_filter(grid[0], n, dt, times, np.full(len(times), w_exc[b, k]),
                                        (params.tau_exc_ms,), (1.0,))
             trains = inputs.inh[b][k]
             times = np.concatenate(trains)
             amplitudes = np.concatenate([np.full(len(t), w_inh[b, k, j]) for j, t in enumerate(trains)])
-            g_i[b, k] = _kernel_filter(grid[0], n, dt, times, amplitudes, (params.sst_tau_decay_ms, sst_r),
+            g_i[b, k] = kernel_filter(grid[0], n, dt, times, amplitudes, (params.sst_tau_decay_ms, sst_r),
                                        (sst_f, -sst_f))
     g_pv = np.zeros((params.n_groups, n))
     for k in range(params.n_groups):
         times = np.concatenate(inputs.pv[k])
         amplitudes = np.concatenate([np.full(len(t), w_pv[k, j]) for j, t in enumerate(inputs.pv[k])])
-        g_pv[k] = _kernel_filter(grid[0], n, dt, times, amplitudes, (params.pv_tau_decay_ms, pv_r), (pv_f, -pv_f))
+        g_pv[k] = kernel_filter(grid[0], n, dt, times, amplitudes, (params.pv_tau_decay_ms, pv_r), (pv_f, -pv_f))
     return g_e, g_i, g_pv
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 from scipy.signal import lfilter
 
 from ..builder import Site, build
+from ..kernels import dual_exponential_factor, kernel_filter
 from ..parameters import ParameterError, parameter, validate
 from ..simulation import Simulation
 from ..spec import CellSpec, SpecError
@@ -229,31 +230,6 @@ class _LifReset:
         self.detector = self.init = self.clamp = None
 
 
-# -- conductance reconstruction ------------------------------------------------------------------
-def _kernel_filter(t0: float, n: int, dt: float, times: np.ndarray, amplitudes: np.ndarray,
-                   taus: tuple, coefficients: tuple) -> np.ndarray:
-    """Σ_spikes amplitude · Σ_j c_j exp(−(t − t_s)/τ_j) on the grid t0 + i·dt (i < n), each spike
-    placed on the grid point at or after it with its exact sub-step decay."""
-    out = np.zeros(n)
-    keep = (times >= t0) & (times < t0 + n * dt)
-    times, amplitudes = times[keep], amplitudes[keep]
-    index = np.ceil((times - t0) / dt - 1e-9).astype(int)
-    lag = t0 + index * dt - times
-    inside = index < n
-    for tau, c in zip(taus, coefficients):
-        drive = np.zeros(n)
-        np.add.at(drive, index[inside], c * amplitudes[inside] * np.exp(-lag[inside] / tau))
-        out += lfilter([1.0], [1.0, -math.exp(-dt / tau)], drive)
-    return out
-
-
-def _inh_factor(tau_r: float, tau_d: float) -> tuple:
-    """(rise used by dei_gaba, peak-normalising factor) as in dei_gaba's INITIAL block."""
-    tr = min(tau_r, 0.9999 * tau_d)
-    tp = tr * tau_d / (tau_d - tr) * math.log(tau_d / tr)
-    return tr, 1.0 / (math.exp(-tp / tau_d) - math.exp(-tp / tr))
-
-
 # -- run ----------------------------------------------------------------------------------------
 def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) -> ProtocolResult:
     """Summary: one row per group (group, w_exc, w_inh_initial, w_inh_final in nS per synapse;
@@ -355,18 +331,18 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     t_win = start - lead + dt * np.arange(int((onset + duration_ms - start + lead) / dt) + 1)
     v_win = np.interp(t_win, t_grid, v)   # the recorded grid itself with a fixed step
     measured = t_win >= start
-    tau_r, factor = _inh_factor(params.tau_inh_rise_ms, params.tau_inh_ms)
+    tau_r, factor = dual_exponential_factor(params.tau_inh_rise_ms, params.tau_inh_ms)
     rows = []
     for k in range(params.n_groups):
         times_e = np.concatenate([exc_spikes[k][i] for i in range(n_exc)])
         amp_e = np.concatenate([np.full(len(exc_spikes[k][i]), w_exc[k, i] * params.g_exc_unit_nS)
                                 for i in range(n_exc)])
-        g_e = _kernel_filter(t_win[0], len(t_win), dt, times_e, amp_e, (params.tau_exc_ms,), (1.0,))
+        g_e = kernel_filter(t_win[0], len(t_win), dt, times_e, amp_e, (params.tau_exc_ms,), (1.0,))
         idx = np.flatnonzero(inh_group == k)
         trains = [inh_spikes[k][inh_members[j][1]] for j in idx]
         times_i = np.concatenate(trains)
         amp_i = np.concatenate([np.interp(train, sample_times, weights[:, j]) for train, j in zip(trains, idx)])
-        g_i = _kernel_filter(t_win[0], len(t_win), dt, times_i, amp_i,
+        g_i = kernel_filter(t_win[0], len(t_win), dt, times_i, amp_i,
                              (params.tau_inh_ms, tau_r), (factor, -factor))
         rows.append({"group": k + 1, "w_exc": w_exc_group[k],
                      "w_inh_initial": weights[0, idx].mean(), "w_inh_final": weights[-1, idx].mean(),

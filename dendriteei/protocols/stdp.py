@@ -22,7 +22,7 @@ from ..builder import Site, build
 from ..parameters import ParameterError, parameter
 from ..simulation import Simulation
 from ..synapses import RegularSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, spike_latency_ms
 
 CA_MODES = {"phenomenological": 0, "biophysical": 1}
 #: DOWN-state AMPA and NMDA peak conductances (µS): 0.5 nS AMPA with NMDA/AMPA 0.71 (the
@@ -117,15 +117,7 @@ def group_change(summary: pd.DataFrame) -> pd.DataFrame:
 
 def post_latency_ms(spec, params: StdpParams) -> float:
     """Delay (ms) from somatic pulse onset to the first −20 mV crossing of the AP."""
-    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
-    soma = Site("soma", region="soma")
-    sim.record_spikes(soma)
-    sim.current_pulse(soma, params.post_amplitude_nA, params.settle_ms, params.post_duration_ms)
-    spikes = sim.run(params.settle_ms + 50.0).spikes_ms["soma"]
-    if len(spikes) != 1:
-        raise ParameterError(f"post_amplitude_nA = {params.post_amplitude_nA} nA gives {len(spikes)} "
-                             "somatic spikes per pulse; choose an amplitude that gives exactly 1")
-    return float(spikes[0] - params.settle_ms)
+    return spike_latency_ms(spec, params, params.post_amplitude_nA, params.post_duration_ms, "post_amplitude_nA")
 
 
 def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:

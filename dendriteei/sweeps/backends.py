@@ -157,10 +157,9 @@ def mpi(tasks: list[dict], jobs: int, timeout_s: float | None) -> Iterator[dict]
     """Runs spread over the worker ranks of ``mpiexec -n N python -m mpi4py.futures script.py``
     (N − 1 workers; ``jobs`` is ignored). At most one run per rank is in flight, so a run's
     timeout counts from its start; a timed-out run is recorded as an error, but its rank
-    cannot be stopped and stays busy until the run ends."""
+    cannot be stopped and stays busy until the run ends. :func:`require_mpi` checks the launch."""
     from mpi4py.futures import FIRST_COMPLETED, MPIPoolExecutor
     from mpi4py.futures import wait as wait_futures
-    require_mpi()
     executor = MPIPoolExecutor()
     stuck = 0
     try:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.signal import lfilter
 
 
 def kernel_filter(t0: float, n: int, dt: float, times: np.ndarray, amplitudes: np.ndarray,
                   taus: tuple, coefficients: tuple) -> np.ndarray:
     """Σ_spikes amplitude · Σ_j c_j exp(−(t − t_s)/τ_j) on the grid t0 + i·dt (i < n; times
     in ms), each spike placed on the grid point at or after it with its exact sub-step decay."""
+    from scipy.signal import lfilter  # imported here: scipy.signal costs ~1 s at import
     out = np.zeros(n)
     keep = (times >= t0) & (times < t0 + n * dt)
     times, amplitudes = times[keep], amplitudes[keep]

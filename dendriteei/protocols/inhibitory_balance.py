@@ -39,7 +39,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lfilter
 
 from ..builder import Site, build
 from ..kernels import dual_exponential_factor, kernel_filter
@@ -124,6 +123,7 @@ class InhibitoryBalanceParams(RunParams):
 def group_signals(params: InhibitoryBalanceParams, rng: np.random.Generator) -> np.ndarray:
     """Normalised signals s_k(t) on the SIGNAL_DT_MS grid, shape (n_groups, steps): stationary
     Ornstein–Uhlenbeck processes (τ signal_tau_ms, SD signal_sd), sampled exactly."""
+    from scipy.signal import lfilter  # imported here: scipy.signal costs ~1 s at import
     steps = int(round(params.duration_s * 1000.0 / SIGNAL_DT_MS)) + 1
     a = math.exp(-SIGNAL_DT_MS / params.signal_tau_ms)
     kicks = rng.normal(0.0, params.signal_sd * math.sqrt(1.0 - a * a), (params.n_groups, steps))

@@ -35,7 +35,8 @@ def main() -> None:
             "rules": [(r,) for r in stdp_flip.RULES]}
     table = sweep("stdp-flip", grid=grid, fixed={"n_pairs": args.pairs}, jobs=args.jobs,
                   out=args.out / "curves.csv")
-    curves = table[table.status == "ok"]
+    # the sweep renames the output dt_ms (pairing Δt) to out_dt_ms: dt_ms is the time-step parameter
+    curves = table[table.status == "ok"].drop(columns="dt_ms").rename(columns={"out_dt_ms": "dt_ms"})
     figure = plotting.plot_stdp_flip(ProtocolResult(curves.reset_index(drop=True)))
     figure.savefig(args.out / "stdp_flip.png", dpi=120)
     print(f"curves: {len(curves)} rows, {int((table.status != 'ok').sum())} failed, "

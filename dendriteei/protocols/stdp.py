@@ -120,8 +120,8 @@ def post_latency_ms(spec, params: StdpParams) -> float:
     return spike_latency_ms(spec, params, params.post_amplitude_nA, params.post_duration_ms, "post_amplitude_nA")
 
 
-def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:
-    """(θ_d, θ_p) in µM from the synaptic Ca peaks of one pre-only and one post-only event."""
+def calcium_peaks(spec, params: StdpParams) -> tuple:
+    """(C_pre, C_post): peaks (µM) of the synapse's Ca for one pre-only and one post-only event."""
     peaks = {}
     for event in ("pre", "post"):
         sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
@@ -136,8 +136,17 @@ def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:
         traces = sim.run(onset + 200.0)
         peaks[event] = float(traces.window("cal[0]", "c", onset, onset + 200.0)[1].max())
         sim.release()
-    return plasticity.thresholds_from_peaks(peaks["pre"], peaks["post"], *params.theta_d_coeffs,
-                                            *params.theta_p_coeffs)
+    return peaks["pre"], peaks["post"]
+
+
+def thresholds(params: StdpParams, peaks: tuple) -> tuple:
+    """(θ_d, θ_p) in µM from (C_pre, C_post) with the parameters' coefficients (Chindemi et al. 2022 form)."""
+    return plasticity.thresholds_from_peaks(*peaks, *params.theta_d_coeffs, *params.theta_p_coeffs)
+
+
+def calibrate_thresholds(spec, params: StdpParams, latency_ms: float) -> tuple:
+    """(θ_d, θ_p) in µM from the synaptic Ca peaks of one pre-only and one post-only event."""
+    return thresholds(params, calcium_peaks(spec, params))
 
 
 def _relative_weights(params: StdpParams, point) -> tuple:

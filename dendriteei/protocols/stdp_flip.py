@@ -105,20 +105,19 @@ class Calibration:
 
 
 def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
-    """Spike latency, thresholds per site, and for the Shouval rule the Ca gain scaling."""
+    """Spike latency, thresholds per site, and for the Shouval rule the Ca gain scaling
+    (each distinct site's pre-only and post-only Ca peaks are simulated once)."""
     pairing = pairing_params(params, rule)
     latency = stdp.post_latency_ms(spec, pairing)
-    thresholds, site_values = [], []
-    for branch, x in plastic_sites(params):
-        at_site = replace(pairing, synapse_branch=branch, synapse_x=x)
-        thresholds.append(stdp.calibrate_thresholds(spec, at_site, latency))
-        if rule == "shouval":
-            c_pre, _ = stdp.calibrate_thresholds(spec, replace(at_site, theta_d_coeffs=(1.0, 0.0),
-                                                               theta_p_coeffs=(0.0, 1.0)), latency)
-            scale = params.shouval_pre_ca_uM / c_pre
-            site_values.append({"nmda_ca_gain": DEFAULT_NMDA_CA_GAIN * scale,
-                                "vgcc_gain": DEFAULT_VGCC_GAIN * scale})
-    return Calibration(latency, tuple(thresholds), tuple(site_values))
+    peaks = {site: stdp.calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]))
+             for site in set(plastic_sites(params))}
+    sites = plastic_sites(params)
+    site_values = ()
+    if rule == "shouval":
+        scales = [params.shouval_pre_ca_uM / peaks[site][0] for site in sites]
+        site_values = tuple({"nmda_ca_gain": DEFAULT_NMDA_CA_GAIN * k, "vgcc_gain": DEFAULT_VGCC_GAIN * k}
+                            for k in scales)
+    return Calibration(latency, tuple(stdp.thresholds(pairing, peaks[site]) for site in sites), site_values)
 
 
 def inhibition_groups(params: StdpFlipParams, condition: str, dt_ms: float, latency_ms: float,

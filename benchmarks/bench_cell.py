@@ -26,10 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 from neuron import h
 
-from dendriteei import mechanisms
-from dendriteei.builder import Site, build
+from dendriteei.engine import mechanisms
+from dendriteei.engine import Simulation, Site, build
 from dendriteei.cells import l5_pyramidal
-from dendriteei.simulation import Simulation
 from dendriteei.spec import MEMBRANE, CellSpec
 
 DT_MS = 0.025

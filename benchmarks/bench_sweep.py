@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dendriteei import mechanisms
+from dendriteei.engine import mechanisms
 from dendriteei.sweeps import sweep
 from dendriteei.sweeps.backends import WorkerPool
 from dendriteei.sweeps.store import RunStore
@@ -67,7 +67,7 @@ def worker_start_ms() -> float:
 
 def build_ms(repeats: int = 5) -> float:
     """Mean time to build the default cell in NEURON (ms)."""
-    from dendriteei.builder import build
+    from dendriteei.engine import build
     from dendriteei.cells import l5_pyramidal
     spec = l5_pyramidal()
     start = time.perf_counter()

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from . import parameters
-from .mechanisms import MechanismError
+from .engine.mechanisms import MechanismError
 from .parameters import ParameterError
 from .spec import SpecError
 
@@ -106,7 +106,7 @@ def _cmd_sweep(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from . import mechanisms
+    from .engine import mechanisms
     print(mechanisms.build(force=args.force))
     return 0
 

@@ -23,14 +23,14 @@ def git_commit() -> str | None:
 
 def provenance() -> dict:
     """Versions and machine facts to store beside every result."""
-    import neuron
     import numpy
     import pandas
 
-    from . import mechanisms
-    return {"dendriteei": __version__, "neuron": neuron.__version__, "numpy": numpy.__version__,
+    from .engine import mechanisms
+    described = mechanisms.describe()
+    return {"dendriteei": __version__, "neuron": described["neuron_version"], "numpy": numpy.__version__,
             "pandas": pandas.__version__, "python": platform.python_version(),
-            "mechanisms": mechanisms.describe(), "git_commit": git_commit(),
+            "mechanisms": described, "git_commit": git_commit(),
             "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "host": platform.node()}
 

@@ -3,7 +3,7 @@
 In the spirit of Arbor: a morphology of tagged branches, labelled regions (branch
 tags + a path-distance window), and mechanisms painted on regions with values that
 may depend on path distance from the soma. Nothing here touches NEURON; the
-builder (:mod:`dendriteei.builder`) turns a :class:`CellSpec` into sections.
+engine (:mod:`dendriteei.engine`) turns a :class:`CellSpec` into sections.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A :class:`SynapseGroup` places ``n`` point processes of one mechanism on a region
 (spread over a path-distance range, at explicit distances, spread along named branches,
 or at explicit (branch, x) sites), each driven by its own spike source.
-:meth:`dendriteei.simulation.Simulation.add_synapses` builds them.
+:meth:`dendriteei.engine.Simulation.add_synapses` builds them.
 """
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def bac():
 def fixed_step():
     """NEURON's fixed-step integrator at dt = 0.025 ms for tests that drive NEURON directly;
     CVODE settings (tolerances, condition order) are reset afterwards."""
-    from dendriteei import mechanisms
+    from dendriteei.engine import mechanisms
     mechanisms.load()
     from neuron import h
     cvode = h.CVode()

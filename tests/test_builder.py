@@ -1,9 +1,8 @@
 """Builder and simulation errors are clear; divergence raises instead of returning NaN."""
 import pytest
 
-from dendriteei.builder import Site, build
+from dendriteei.engine import Simulation, SimulationDiverged, Site, build
 from dendriteei.spec import Branch, CellSpec, Paint, Region, SpecError, Uniform
-from dendriteei.simulation import Simulation, SimulationDiverged
 
 
 def _ball(paints, length=20.0):

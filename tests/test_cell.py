@@ -3,9 +3,8 @@ import numpy as np
 import pytest
 
 from dendriteei.analysis import input_resistance_MOhm, spike_half_width_ms
-from dendriteei.builder import Site, build
+from dendriteei.engine import Simulation, Site, build
 from dendriteei.cells import HOT_ZONE_UM, l5_pyramidal
-from dendriteei.simulation import Simulation
 
 
 def test_bap_decreases_with_distance_along_trunk(bap_fixed):

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from dendriteei.mechanisms import load
+from dendriteei.engine.mechanisms import load
 
 load()  # compile (cached) and load the package mechanisms before `neuron.h` is used
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from dendriteei.mechanisms import load
+from dendriteei.engine.mechanisms import load
 
 load()  # compile (cached) and load the package mechanisms before `neuron.h` is used
 

@@ -6,11 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from dendriteei.builder import Site, build
+from dendriteei.engine import Simulation, Site, build
 from dendriteei.cells import vogels_soma
 from dendriteei.parameters import ParameterError, with_overrides
 from dendriteei.protocols import inhibitory_balance as ib
-from dendriteei.simulation import Simulation
 
 #: η = 0.004, 4 × Vogels' 0.001, so that the rate settles within ~15 s instead of ~30 s (150-s runs
 #: at η = 0.001 converge the same way, to the same rate: 5.3 Hz over their last 110 s, seeds 1, 2).

@@ -2,11 +2,10 @@
 import numpy as np
 import pytest
 
-from dendriteei.builder import build
+from dendriteei.engine import Simulation, build
 from dendriteei.cells import l5_pyramidal, point_soma
 from dendriteei.interneurons import PRESETS, inhibitory_group, preset
 from dendriteei.parameters import ParameterError
-from dendriteei.simulation import Simulation
 from dendriteei.synapses import ExplicitSpikes, PoissonSpikes
 
 
@@ -59,7 +58,7 @@ def test_sst_local_post_signal_sees_only_a_bap_that_reaches_it():
     """Wilmes et al. 2017: with the local post signal (synaptic voltage > −40 mV) an SST synapse
     registers a post event only where the bAP arrives: at 700 µm (bAP ≈ 40 mV above rest) yes,
     at 1200 µm in the tuft (bAP ≈ 1 mV, bap-attenuation) no."""
-    from dendriteei.builder import Site
+    from dendriteei.engine import Site
     sim = Simulation(build(l5_pyramidal()), cvode=True)
     near = sim.add_synapses(inhibitory_group("sst", (ExplicitSpikes(()),), name="near", region="trunk",
                                              min_distance_um=700.0, max_distance_um=700.0))

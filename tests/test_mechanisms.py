@@ -1,4 +1,4 @@
-"""Tests of dendriteei.mechanisms: hashing, cached builds, and loading into NEURON.
+"""Tests of dendriteei.engine.mechanisms: hashing, cached builds, and loading into NEURON.
 
 NEURON's mechanism table is per process, so every scenario that loads mechanisms runs in
 a fresh ``python -c`` subprocess with its own ``DENDRITEEI_CACHE``.
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dendriteei import mechanisms
-from dendriteei.mechanisms import MechanismError
+from dendriteei.engine import mechanisms
+from dendriteei.engine.mechanisms import MechanismError
 
 REPO = Path(__file__).resolve().parent.parent
 RESULT_MARK = "RESULT:"
@@ -83,7 +83,7 @@ def leak_dir(tmp_path_factory) -> Path:
 def built_cache(tmp_path_factory, leak_dir) -> Path:
     """A cache that already holds the compiled leak mechanism."""
     cache = tmp_path_factory.mktemp("cache")
-    script = f"from dendriteei import mechanisms\nreport(str(mechanisms.build(directory={str(leak_dir)!r})))"
+    script = f"from dendriteei.engine import mechanisms\nreport(str(mechanisms.build(directory={str(leak_dir)!r})))"
     process = run_python(script, cwd=cache, cache=cache)
     assert Path(reported(process)).is_file()
     return cache
@@ -180,7 +180,7 @@ def test_build_is_cached_and_edited_mod_gets_new_directory(built_cache, leak_dir
 def test_concurrent_builds_from_two_processes(tmp_path):
     moddir = write_mod_dir(tmp_path / "mod", LEAK_MOD.replace("-70", "-65"))
     cache = tmp_path / "cache"
-    script = f"from dendriteei import mechanisms\nreport(str(mechanisms.build(directory={str(moddir)!r})))"
+    script = f"from dendriteei.engine import mechanisms\nreport(str(mechanisms.build(directory={str(moddir)!r})))"
     racers = [subprocess.Popen(python_command(script), cwd=tmp_path, env=python_env(cache),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = []
@@ -215,7 +215,7 @@ def test_compile_failure_reports_nrnivmodl_output_and_compiler_hint(tmp_path, mo
 
 def test_load_twice_loads_the_library_once(built_cache, leak_dir, tmp_path):
     process = run_python(f"""
-        from dendriteei import mechanisms
+        from dendriteei.engine import mechanisms
         calls = []
         load_library = mechanisms._load_library
         mechanisms._load_library = lambda library: (calls.append(str(library)), load_library(library))
@@ -241,7 +241,7 @@ def test_classic_nrnivmodl_build_in_cwd_is_reused(classic_build, leak_dir, tmp_p
     empty_cache = tmp_path / "cache"
     process = run_python(f"""
         import neuron
-        from dendriteei import mechanisms
+        from dendriteei.engine import mechanisms
         auto_loaded = "dei_testleak" in mechanisms.loaded_mechanisms()
         library = mechanisms.load({str(leak_dir)!r})
         again = mechanisms.load({str(leak_dir)!r})
@@ -261,7 +261,7 @@ def test_stale_or_incomplete_cwd_build_is_refused(classic_build, leak_dir, tmp_p
     grown = write_mod_dir(tmp_path / "grown")
     write_mod_dir(grown, LEAK_MOD.replace("dei_testleak", "dei_testextra"), "dei_testextra.mod")
     process = run_python(f"""
-        from dendriteei import mechanisms
+        from dendriteei.engine import mechanisms
         messages = []
         for directory in ({str(edited)!r}, {str(grown)!r}):
             try:
@@ -287,7 +287,7 @@ def test_cwd_build_without_embedded_nmodl_text_is_checked_by_mtime(tmp_path):
     subprocess.run([str(nrnivmodl), "-nmodl", str(NMODL_TRANSPILER), str(moddir)],
                    cwd=tmp_path, check=True, capture_output=True)
     script = f"""
-        from dendriteei import mechanisms
+        from dendriteei.engine import mechanisms
         try:
             report(str(mechanisms.load({str(moddir)!r})))
         except mechanisms.MechanismError as error:
@@ -302,7 +302,7 @@ def test_cwd_build_without_embedded_nmodl_text_is_checked_by_mtime(tmp_path):
 
 def test_autobuild_disabled_uses_existing_build_or_refuses(built_cache, leak_dir, tmp_path):
     script = f"""
-        from dendriteei import mechanisms
+        from dendriteei.engine import mechanisms
         try:
             report(str(mechanisms.load({str(leak_dir)!r})))
         except mechanisms.MechanismError as error:
@@ -318,7 +318,7 @@ def test_autobuild_disabled_uses_existing_build_or_refuses(built_cache, leak_dir
 @pytest.mark.skipif(not any((REPO / "mod").glob("*.mod")), reason="mod/ has no mechanisms yet")
 def test_shipped_mod_files_build_and_load(tmp_path):
     process = run_python("""
-        from dendriteei import mechanisms
+        from dendriteei.engine import mechanisms
         library = mechanisms.load()
         report(dict(library=str(library), expected=sorted(mechanisms.expected_mechanisms()),
                     loaded=sorted(mechanisms.loaded_mechanisms())))

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dendriteei.builder import Site, build
+from dendriteei.engine import Site, build
 from dendriteei.protocols import bap_attenuation
 from dendriteei.spec import SpecError
 from dendriteei.swc import load_swc

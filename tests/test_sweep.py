@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dendriteei import __version__, mechanisms
+from dendriteei import __version__
+from dendriteei.engine import mechanisms
 from dendriteei.cli import main as cli_main
 from dendriteei.parameters import ParameterError, parameter
 from dendriteei.protocols import Protocol, bap_attenuation

@@ -2,9 +2,8 @@
 import numpy as np
 import pytest
 
-from dendriteei.builder import build
+from dendriteei.engine import Simulation, build
 from dendriteei.cells import l5_pyramidal
-from dendriteei.simulation import Simulation
 from dendriteei.spec import SpecError
 from dendriteei.synapses import ExplicitSpikes, PoissonSpikes, RegularSpikes, SynapseGroup
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..builder import Site, build
+from ..engine import Simulation, Site, Traces, build
 from ..cells import HOT_ZONE_UM
 from ..parameters import parameter
-from ..simulation import Simulation, Traces
 from .common import ProtocolResult, RunParams, cell_spec
 
 CONDITIONS = ("soma", "dendrite", "paired")

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..builder import Site, build
+from ..engine import Simulation, Site, build
 from ..parameters import parameter
-from ..simulation import Simulation
 from .common import ProtocolResult, RunParams, cell_spec
 
 

@@ -23,12 +23,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..builder import Site, build
+from ..engine import Simulation, Site, build
 from . import stdp
 from ..cells import HOT_ZONE_UM
 from ..interneurons import preset
 from ..parameters import ParameterError, parameter
-from ..simulation import Simulation
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .bac_firing import plateau_width_ms
 from .common import ProtocolResult, RunParams, cell_spec, spike_latency_ms

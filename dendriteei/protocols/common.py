@@ -49,8 +49,7 @@ def spike_latency_ms(spec, params: RunParams, amplitude_nA: float, duration_ms: 
     """Delay (ms) from the onset of a somatic current pulse to the soma's −20 mV crossing.
     Raises if the pulse does not evoke exactly one spike (``amplitude_name`` names the
     parameter to change)."""
-    from ..builder import Site, build
-    from ..simulation import Simulation
+    from ..engine import Simulation, Site, build
     sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     soma = Site("soma", region="soma")
     sim.record_spikes(soma)

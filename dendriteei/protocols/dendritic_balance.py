@@ -45,10 +45,9 @@ import numpy as np
 import pandas as pd
 
 from .. import balance
-from ..builder import Site, build
+from ..engine import Simulation, Site, build
 from ..kernels import dual_exponential_factor, kernel_filter
 from ..parameters import ParameterError, parameter, validate
-from ..simulation import Simulation
 from ..spec import CellSpec
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec

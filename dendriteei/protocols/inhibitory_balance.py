@@ -40,10 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..builder import Site, build
+from ..engine import Simulation, Site, build
 from ..kernels import dual_exponential_factor, kernel_filter
 from ..parameters import ParameterError, parameter, validate
-from ..simulation import Simulation
 from ..spec import CellSpec, SpecError
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec

@@ -37,9 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..builder import build
+from ..engine import Simulation, build
 from ..parameters import ParameterError, parameter, validate
-from ..simulation import Simulation
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
 

@@ -30,9 +30,8 @@ import numpy as np
 import pandas as pd
 
 from .. import plasticity
-from ..builder import Site, build
+from ..engine import Simulation, Site, build
 from ..parameters import ParameterError, parameter
-from ..simulation import Simulation
 from ..spec import MEMBRANE
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec

@@ -18,9 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .. import plasticity
-from ..builder import Site, build
+from ..engine import Simulation, Site, build
 from ..parameters import ParameterError, parameter
-from ..simulation import Simulation
 from ..synapses import RegularSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, spike_latency_ms
 

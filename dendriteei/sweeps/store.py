@@ -23,7 +23,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .. import __version__, mechanisms
+from .. import __version__
+from ..engine import mechanisms
 from ..io import git_commit
 from ..parameters import ParameterError
 from .grid import Run

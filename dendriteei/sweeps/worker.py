@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .. import mechanisms
+from ..engine import mechanisms
 from ..protocols import get
 
 

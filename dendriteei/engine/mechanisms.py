@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LIBRARY_NAME = "libnrnmech.so"
 STAMP_NAME = "build.json"
 NEURON_PIN = "neuron>=9,<10"

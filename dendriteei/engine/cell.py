@@ -1,36 +1,14 @@
-"""Turn a :class:`~dendriteei.spec.CellSpec` into NEURON sections.
-
-This module and :mod:`dendriteei.simulation` are the only places that touch NEURON.
-"""
+"""Turn a :class:`~dendriteei.spec.CellSpec` into NEURON sections: a :class:`BuiltCell`."""
 from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
-from typing import Optional
 
 import pandas as pd
 
 from . import mechanisms
-from .spec import MEMBRANE, Branch, CellSpec, SpecError
-
-
-@dataclass(frozen=True)
-class Site:
-    """A location on a cell: either ``region`` + ``distance_um`` (path distance
-    from the soma centre; the first branch of the region that reaches it) or
-    ``branch`` + ``x`` (0..1 along it). ``name`` labels recordings."""
-    name: str
-    region: Optional[str] = None
-    distance_um: Optional[float] = None
-    branch: Optional[str] = None
-    x: float = 0.5
-
-    def __post_init__(self):
-        if (self.region is None) == (self.branch is None):
-            raise SpecError(f"site {self.name!r}: give either region (+ distance_um) or branch (+ x)")
-        if not 0.0 <= self.x <= 1.0:
-            raise SpecError(f"site {self.name!r}: x must lie in [0, 1]")
+from ..sites import Site
+from ..spec import MEMBRANE, Branch, CellSpec, SpecError
 
 
 def _h():

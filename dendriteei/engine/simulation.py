@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .builder import BuiltCell, Site, range_parameters
-from .spec import SpecError
-from .synapses import SynapseGroup
+from ..sites import Site
+from .cell import BuiltCell, range_parameters
+from ..spec import SpecError
+from ..synapses import SynapseGroup
 
 #: Units of recordable variables (NEURON's own units).
 UNITS = {"v": "mV", "cai": "mM", "ica": "mA/cm2", "ina": "mA/cm2", "ik": "mA/cm2"}

@@ -1,4 +1,4 @@
-"""The integer codes and shared defaults of the package's synapse mechanisms, in one place.
+"""Named codes and shared defaults of the package's synapse mechanisms (dei_glu, dei_gaba), in one place.
 
 ``dei_glu`` and ``dei_gaba`` (``mod/``) select their Ca model, learning rule, iSTDP window and
 post signal by integer RANGE parameters, and tell event kinds apart by one slot of the NetCon

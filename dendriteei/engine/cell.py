@@ -1,6 +1,7 @@
 """Turn a :class:`~dendriteei.spec.CellSpec` into NEURON sections: a :class:`BuiltCell`."""
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -34,17 +35,26 @@ def _lambda_f_um(diam_um: float, Ra: float, cm: float, freq_hz: float = 100.0) -
     return 1e5 * math.sqrt(diam_um / (4 * math.pi * freq_hz * Ra * cm))
 
 
+#: Instance numbers of built cells in this process: section names are unique per instance.
+_instances = itertools.count()
+
+
 class BuiltCell:
-    """NEURON sections built from a spec, with a segment table and site lookup."""
+    """NEURON sections built from a spec, with a segment table and site lookup.
+
+    Sections are named ``<label>.<branch>``, the label ``<spec name>[<instance>]`` being
+    unique in the process, so any number of copies of a spec coexist. Temperature and
+    extracellular Ca are run settings (:class:`~dendriteei.engine.Simulation`), not set here.
+    """
 
     def __init__(self, spec: CellSpec):
         self.spec = spec
         self.h = h = _h()
-        h.celsius = spec.celsius
+        self.label = f"{spec.name}[{next(_instances)}]"
         self.sections = {}
         self.tags = {}
         for branch in spec.branches:
-            sec = h.Section(name=f"{spec.name}.{branch.name}")
+            sec = h.Section(name=f"{self.label}.{branch.name}")
             self._set_geometry(sec, branch)
             self.sections[branch.name] = sec
             self.tags[branch.name] = branch.tag
@@ -142,7 +152,6 @@ class BuiltCell:
 
     def _set_ions(self) -> None:
         h, spec = self.h, self.spec
-        h.cao0_ca_ion = spec.cao_mM
         for sec in self.sections.values():
             if h.ismembrane("na_ion", sec=sec):
                 sec.ena = spec.ena_mV
@@ -222,6 +231,20 @@ class BuiltCell:
         if not distances:
             raise SpecError(f"region {region!r} is empty on cell {self.spec.name!r}")
         return min(distances), max(distances)
+
+
+    def has_mechanism(self, site: Site, mechanism: str) -> bool:
+        """True if the density mechanism (e.g. 'dei_cad') is inserted where ``site`` resolves."""
+        seg, _ = self.resolve(site)
+        return bool(seg.sec.has_membrane(mechanism))
+
+    def section_names(self) -> set:
+        """NEURON names of this cell's sections."""
+        return {sec.name() for sec in self.sections.values()}
+
+    def spike_source(self):
+        """The soma-centre segment, where spikes are detected."""
+        return self.soma(0.5)
 
 
 def build(spec: CellSpec) -> BuiltCell:

@@ -1,0 +1,153 @@
+"""The engine: many cells per process under gids, no leaked state, one NEURON boundary."""
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dendriteei.cells import l5_pyramidal, point_soma
+from dendriteei.engine import Simulation, Site, build
+from dendriteei.spec import SpecError
+from dendriteei.synapses import ExplicitSpikes, PoissonSpikes, SynapseGroup
+
+PACKAGE = Path(__file__).resolve().parent.parent / "dendriteei"
+SOMA = Site("soma", region="soma")
+
+
+def _stimulate(sim, cell, pulse_ms: float, seed: int, name: str) -> None:
+    """A somatic pulse (one AP) and 20 Poisson-driven AMPA/NMDA synapses on the obliques."""
+    sim.current_pulse(SOMA, 1.0, pulse_ms, 5.0, cell=cell)
+    sim.add_synapses(SynapseGroup(name, "oblique", "dei_glu", (PoissonSpikes(20.0, 10.0, 120.0),), n=20,
+                                  seed=seed), cell=cell)
+    sim.record(SOMA, ("v",), cell=cell, label=f"soma_{name}")
+
+
+def _alone(pulse_ms: float, seed: int, name: str):
+    cell = build(l5_pyramidal())
+    with Simulation(cell) as sim:
+        _stimulate(sim, cell, pulse_ms, seed, name)
+        traces = sim.run(120.0)
+        return traces[(f"soma_{name}", "v")].values, traces.spikes_by_gid[sim.gid_of(cell)]
+
+
+@pytest.mark.slow
+def test_two_cells_in_one_simulation_match_each_cell_alone():
+    """Two copies of the default cell, each with its own synapses and inputs, give each the
+    somatic trace of that cell simulated alone to 1e-9 mV (fixed step), spikes recorded by gid."""
+    cells = [build(l5_pyramidal()), build(l5_pyramidal())]
+    assert cells[0].section_names().isdisjoint(cells[1].section_names())
+    with Simulation(cells) as sim:
+        assert sim.gids == [0, 1]
+        _stimulate(sim, cells[0], 20.0, 1, "a")
+        _stimulate(sim, cells[1], 60.0, 2, "b")
+        together = sim.run(120.0)
+    del cells
+    for gid, (pulse, seed, name) in enumerate(((20.0, 1, "a"), (60.0, 2, "b"))):
+        v_alone, spikes_alone = _alone(pulse, seed, name)
+        np.testing.assert_allclose(together[(f"soma_{name}", "v")].values, v_alone, rtol=0, atol=1e-9)
+        assert len(spikes_alone) >= 1
+        np.testing.assert_allclose(together.spikes_by_gid[gid], spikes_alone, rtol=0, atol=1e-9)
+    # the two cells spiked at different times, so the gids are not mixed up
+    assert abs(together.spikes_by_gid[0][0] - together.spikes_by_gid[1][0]) > 30.0
+
+
+def _plastic_run(cvode: bool):
+    """Default cell, a somatic AP and a plastic dei_glu synapse with its WATCH thresholds."""
+    cell = build(l5_pyramidal())
+    with Simulation(cell, cvode=cvode) as sim:
+        sim.current_pulse(SOMA, 1.0, 50.0, 5.0)
+        placed = sim.add_synapses(SynapseGroup(
+            "syn", "oblique", "dei_glu", (ExplicitSpikes((45.0, 55.0)),), distances_um=(150.0,),
+            parameters={"ca_mode": 1, "rule": 1, "theta_d": 0.01, "theta_p": 0.02}))
+        sim.record(SOMA, ("v",))
+        sim.record_synapses("syn", ("c",))
+        traces = sim.run(100.0)
+        return traces["soma", "v"].values, traces["syn[0]", "c"].values, placed.values("rho")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cvode", [False, True], ids=["fixed", "cvode"])
+def test_build_run_release_build_again_gives_identical_results(cvode):
+    """No state leaks from one simulation into the next: bit-identical traces and ρ."""
+    first, second = _plastic_run(cvode), _plastic_run(cvode)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_release_frees_the_gids_and_the_simulation_refuses_to_run_again():
+    cell = build(point_soma())
+    sim = Simulation(cell)
+    sim.release()
+    sim.release()   # twice is harmless
+    with pytest.raises(RuntimeError, match="released"):
+        sim.run(1.0)
+    with Simulation(build(point_soma())) as fresh:
+        assert fresh.gids == [0]
+
+
+def test_gids_of_live_simulations_do_not_collide():
+    with Simulation(build(point_soma())) as first, Simulation(build(point_soma())) as second:
+        assert first.gids == [0] and second.gids == [1]
+        with pytest.raises(ValueError, match="already in use"):
+            second.add_cell(build(point_soma()), gid=0)
+
+
+def test_one_threshold_per_watched_node():
+    """NEURON shares a threshold among NetCons on the same node: a second one is refused."""
+    with Simulation(build(point_soma())) as sim:
+        sim.record_spikes(SOMA, threshold_mV=-20.0)
+        with pytest.raises(SpecError, match="spike_threshold_mV"):
+            sim.record_spikes(SOMA, threshold_mV=-50.0)
+
+
+def test_cell_argument_is_needed_with_several_cells():
+    with Simulation([build(point_soma()), build(point_soma())]) as sim:
+        with pytest.raises(ValueError, match="cell="):
+            sim.record(SOMA)
+        with pytest.raises(ValueError, match="not in this simulation"):
+            sim.record(SOMA, cell=build(point_soma()))
+
+
+def test_bad_numerics_are_refused():
+    cell = build(point_soma())
+    for bad in (-0.1, 0.0, float("nan"), True):
+        with pytest.raises(ValueError, match="dt_ms"):
+            Simulation(cell, dt_ms=bad)
+    with pytest.raises(TypeError, match="cvode"):
+        Simulation(cell, cvode="no")
+    with Simulation(cell) as sim, pytest.raises(ValueError, match="tstop_ms"):
+        sim.run(float("inf"))
+
+
+def test_delivered_events_and_callbacks_arrive_at_their_times():
+    """Typed events go to one synapse; callbacks read state at exact times (CVODE)."""
+    with Simulation(build(point_soma()), cvode=True) as sim:
+        placed = sim.add_synapses(SynapseGroup("gaba", "soma", "dei_gaba", (ExplicitSpikes((20.0,)),),
+                                               distances_um=(0.0,), parameters={"post_source": 0}))
+        sim.deliver(placed, 0, (30.0, 40.0), "post")
+        seen = []
+        for t in (25.0, 35.0, 45.0):
+            sim.call_at(t, lambda: seen.append((sim.time_ms, placed.values("n_post")[0])))
+        sim.run(50.0)
+    assert seen == [(25.0, 0.0), (35.0, 1.0), (45.0, 2.0)]
+
+
+def test_threshold_reset_clamps_after_each_crossing():
+    """Integrate-and-fire reset: after a crossing the soma sits at the reset voltage."""
+    with Simulation(build(point_soma()), dt_ms=0.1, spike_threshold_mV=-50.0) as sim:
+        sim.threshold_reset(-50.0, -60.0, 5.0)
+        sim.current_pulse(SOMA, 2.0, 10.0, 100.0)
+        sim.record(SOMA)
+        traces = sim.run(110.0)
+        spikes = traces.spikes_by_gid[0]
+    assert len(spikes) >= 2 and np.all(np.diff(spikes) > 5.0)
+    assert abs(traces.value_at("soma", "v", spikes[0] + 2.5) - (-60.0)) < 0.1
+
+
+def test_only_the_engine_imports_neuron():
+    """One NEURON boundary: no module of the package outside dendriteei/engine/ imports neuron."""
+    pattern = re.compile(r"^\s*(import neuron\b|from neuron\b)", re.MULTILINE)
+    offenders = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                 if "engine" not in path.relative_to(PACKAGE).parts and pattern.search(path.read_text())]
+    assert offenders == []
+    assert pattern.search((PACKAGE / "engine" / "cell.py").read_text())   # the check can fail

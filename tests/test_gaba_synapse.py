@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pytest
 
+from dendriteei.engine.events import EventQueue
 from dendriteei.engine.mechanisms import load
 
 load()  # compile (cached) and load the package mechanisms before `neuron.h` is used
@@ -63,12 +64,12 @@ class Bench:
             seg.pas.g = 1e-4  # S/cm2: tau_m = 10 ms
             seg.pas.e = -70.0
         self.synapses = []
-        self.inputs = []  # (netcon, times)
+        self.inputs = EventQueue(h)
         self.keep = []  # other point processes (IClamps)
         _BENCHES.append(self)
 
     def release_points(self):
-        self.inputs.clear()
+        self.inputs.release()
         self.keep.clear()
         self.synapses.clear()
 
@@ -87,21 +88,14 @@ class Bench:
 
     def connect(self, syn, times, kind, w=0.0):
         """A source-less NetCon to ``syn`` that delivers events at ``times`` (ms)."""
-        netcon = h.NetCon(None, syn)
-        netcon.weight[0] = w
-        netcon.weight[3] = kind
-        netcon.delay = 0.0
-        self.inputs.append((netcon, [float(t) for t in times]))
-        return netcon
+        return self.inputs.deliver(syn, times, (w, 0.0, 0.0, kind))
 
     def run(self, tstop, cvode=False, v_init=-70.0):
         h.CVode().active(1 if cvode else 0)
         if cvode:
             h.CVode().atol(1e-8)
         h.finitialize(v_init)
-        for netcon, times in self.inputs:
-            for t in times:
-                netcon.event(t)
+        self.inputs.queue()
         h.continuerun(tstop)
 
 

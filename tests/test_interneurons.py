@@ -24,18 +24,13 @@ def test_pv_is_perisomatic_and_sst_is_distal():
 
 def _pair_change(name: str, dt_ms: float) -> float:
     """Δw of one preset synapse for a single post/pre pair, Δt = t_post − t_pre."""
-    sim = Simulation(build(point_soma()), cvode=True)
     t_pre = 100.0
     group = inhibitory_group(name, (ExplicitSpikes((t_pre,)),), eta_uS=1e-4, region="soma")
-    placed = sim.add_synapses(group)
-    post = sim.h.NetCon(None, placed.points[0])
-    for slot, value in enumerate((0.0, 0.0, 0.0, 1.0)):
-        post.weight[slot] = value
-    handler = sim.h.FInitializeHandler(lambda: post.event(t_pre + dt_ms))
-    sim.run(300.0)
-    change = placed.weights()[0] - group.weight
-    del post, handler
-    sim.release()
+    with Simulation(build(point_soma()), cvode=True) as sim:
+        placed = sim.add_synapses(group)
+        sim.deliver(placed, 0, (t_pre + dt_ms,), "post")
+        sim.run(300.0)
+        change = placed.weights()[0] - group.weight
     return change
 
 

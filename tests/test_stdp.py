@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from dendriteei import plasticity
+from dendriteei import pairing, plasticity
 from dendriteei.parameters import ParameterError, with_overrides
 from dendriteei.protocols import stdp
 
@@ -40,7 +40,7 @@ def test_dp_set_transitions_and_change_match_analytic(dp_curve):
     change agrees within 0.1 (statistical error of 200 synapses ≈ 0.05, plus the cubic term the
     analytic solution neglects) and has the paper's sign: LTD for Δt < 0, LTP for Δt > 0."""
     gb = plasticity.graupner_brunel("DP")
-    changes = stdp.group_change(dp_curve).set_index("dt_ms").change
+    changes = pairing.group_change(dp_curve).set_index("dt_ms").change
     for dt, part in dp_curve.groupby("dt_ms"):
         up, down = plasticity.transition_probabilities(gb, dt, 1.0, 60)
         started_down = part[part.rho_before == 0.0]
@@ -120,9 +120,9 @@ def test_bad_parameters_raise():
 def shouval_clamped():
     """Shouval rule under voltage clamp, 100 pulses at 1 Hz; NMDA Ca gain scaled once so the
     Ca peak at −62.5 mV equals α1 = 0.35 µM (the paper's LTD onset)."""
-    probe = stdp.clamped_pairing(-62.5, n_pulses=2)
+    probe = pairing.clamped_pairing(-62.5, n_pulses=2)
     gain = 247.0 * 0.35 / probe["c_peak_uM"]        # 247 µM/(nA·ms): dei_glu default
-    return {v: stdp.clamped_pairing(v, synapse={"nmda_ca_gain": gain})["change"]
+    return {v: pairing.clamped_pairing(v, synapse={"nmda_ca_gain": gain})["change"]
             for v in (-70.0, -65.0, -60.0, -55.0, -45.0, -40.0)}
 
 

@@ -37,17 +37,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..catalogue import GABA_POST_SOURCES, GABA_RULES, GABA_WINDOWS
 from ..engine import Simulation, build
 from ..parameters import ParameterError, parameter, validate
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import EventInputs, ProtocolResult, RunParams, cell_spec
 
-#: Window names and the ``window`` code of dei_gaba (Box 1 of Wu, Miehl & Gjorgjieva 2022).
-WINDOWS = {"symmetric_hebbian": 1, "asymmetric_hebbian": 2, "asymmetric_antihebbian": 3,
-           "symmetric_antihebbian": 4}
-#: NetCon weight[3] ("kind") of dei_gaba events: presynaptic GABA spike, postsynaptic spike,
-#: excitatory population spike (mod/dei_gaba.mod header).
-PRE, POST, EXC = 0, 1, 2
+#: The plastic windows of dei_gaba (Box 1 of Wu, Miehl & Gjorgjieva 2022; codes in the catalogue).
+WINDOWS = tuple(name for name in GABA_WINDOWS if name != "none")
 #: Margin (ms) between the start of stimulation and the earliest spike, and after the latest.
 MARGIN_MS = 10.0
 
@@ -93,7 +90,7 @@ def pair_weight(window: int, dt_ms: float, w0: float, eta: float, alpha: float, 
     """Weight after one isolated pair Δt = t_post − t_pre (ms) apart, starting from w0: the
     dei_gaba update equations (module docstring) applied event by event, clipped after each
     update. ``alpha`` is α itself (see :func:`alpha_effective`)."""
-    if window not in (1, 2, 3, 4):
+    if window not in (1, 2, 3, 4):   # the plastic GABA_WINDOWS codes
         raise ParameterError(f"window code {window} is not 1–4")
     if dt_ms == 0:
         raise ParameterError("Δt = 0: the order of simultaneous pre and post events is undefined")
@@ -137,47 +134,6 @@ def pair_dw(window: int, dt_ms, eta: float, alpha: float, a_plus: float = 1.0, a
     return np.where(dt == 0, np.nan, dw)
 
 
-class EventInputs:
-    """Extra NetCon events and Python callbacks queued at every finitialize: post (kind-1)
-    and excitatory-population (kind-2) events to given point processes at exact times, and
-    readouts during the run. Release it (:meth:`release`) before ``Simulation.release()``,
-    so that its NetCons go before the point processes they target."""
-
-    def __init__(self, h):
-        self.h = h
-        self.netcons = []    # (NetCon, times in ms)
-        self.callbacks = []  # (time in ms, callable)
-        self.handler = h.FInitializeHandler(self._queue)
-
-    def connect(self, point, times_ms, kind: int, weight_uS: float = 0.0):
-        """A source-less NetCon to ``point`` with weight vector [weight_uS, 0, 0, kind]
-        that delivers events at ``times_ms``."""
-        netcon = self.h.NetCon(None, point)
-        netcon.weight[0] = weight_uS
-        netcon.weight[3] = kind
-        netcon.delay = 0.0
-        self.netcons.append((netcon, np.asarray(times_ms, dtype=float)))
-        return netcon
-
-    def call_at(self, t_ms: float, callback) -> None:
-        """Call ``callback()`` when the run reaches t_ms (CVODE: at t_ms exactly; fixed step: at
-        the end of the step that contains t_ms)."""
-        self.callbacks.append((float(t_ms), callback))
-
-    def _queue(self) -> None:
-        for netcon, times in self.netcons:
-            for t in times:
-                netcon.event(float(t))
-        cvode = self.h.CVode()
-        for t, callback in self.callbacks:
-            cvode.event(t, callback)
-
-    def release(self) -> None:
-        self.handler = None
-        self.callbacks.clear()
-        self.netcons.clear()
-
-
 def _check(params: IstdpWindowParams) -> None:
     validate(params)
     if any(dt == 0 for dt in params.dts_ms):
@@ -195,7 +151,7 @@ def analytic_curve(params: IstdpWindowParams, step_ms: float = 0.5) -> pd.DataFr
     names = tuple(WINDOWS) if params.window == "all" else (params.window,)
     return pd.DataFrame([{"window": name, "dt_ms": dt, "dw_analytic_uS": dw}
                          for name in names
-                         for dt, dw in zip(grid, pair_dw(WINDOWS[name], grid, params.eta, alpha, params.a_plus,
+                         for dt, dw in zip(grid, pair_dw(GABA_WINDOWS[name], grid, params.eta, alpha, params.a_plus,
                                                          params.a_minus, params.tau_stdp_ms,
                                                          params.tau_minus_ms))])
 
@@ -214,18 +170,18 @@ def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolR
     alpha = alpha_effective(params.alpha, params.rho0_hz, params.tau_stdp_ms)
     values = {"eta": params.eta, "tau_stdp": params.tau_stdp_ms, "tau_minus": params.tau_minus_ms,
               "alpha": params.alpha, "rho0_hz": params.rho0_hz, "a_plus": params.a_plus,
-              "a_minus": params.a_minus, "w_min": 0.0, "w_max": params.w_max_uS, "homeostatic": 0,
-              "post_source": 0}
+              "a_minus": params.a_minus, "w_min": 0.0, "w_max": params.w_max_uS, "homeostatic": GABA_RULES["window"],
+              "post_source": GABA_POST_SOURCES["soma"]}
     sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     group = SynapseGroup("gaba", "soma", "dei_gaba", tuple(ExplicitSpikes((t,)) for t in pre_times),
                          n=len(cases), distances_um=(0.0,) * len(cases), parameters=values,
-                         varying={"window": tuple(WINDOWS[name] for name, _ in cases)},
+                         varying={"window": tuple(GABA_WINDOWS[name] for name, _ in cases)},
                          weight=params.w_init_uS)
     placed = sim.add_synapses(group)
     events = EventInputs(sim.h)
     try:
         for point, t_post in zip(placed.points, post_times):
-            events.connect(point, (t_post,), POST)
+            events.connect(point, (t_post,), "post")
         del point
         sim.run(center + reach / 2.0 + MARGIN_MS)
         weights = placed.weights()  # dei_gaba changes each input NetCon's weight[0] in place
@@ -236,7 +192,7 @@ def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolR
     rows = []
     for (name, dt), t_pre, t_post, w_after, posts in zip(cases, pre_times, post_times, weights, n_post):
         w_after = float(w_after)
-        w_expected = pair_weight(WINDOWS[name], dt, params.w_init_uS, params.eta, alpha, params.a_plus,
+        w_expected = pair_weight(GABA_WINDOWS[name], dt, params.w_init_uS, params.eta, alpha, params.a_plus,
                                  params.a_minus, params.tau_stdp_ms, params.tau_minus_ms, 0.0, params.w_max_uS)
         dw, dw_analytic = w_after - params.w_init_uS, w_expected - params.w_init_uS
         rows.append({"window": name, "dt_ms": dt, "t_pre_ms": t_pre, "t_post_ms": t_post,

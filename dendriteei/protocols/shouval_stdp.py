@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .. import plasticity
+from ..catalogue import GLU_CA_MODES, GLU_NMDA_CA_GAIN, GLU_RULES
 from ..engine import Simulation, Site, build
 from ..parameters import ParameterError, parameter
 from ..spec import MEMBRANE
@@ -41,8 +42,6 @@ from .common import ProtocolResult, RunParams, cell_spec
 PAPER_REGIONS_MS = {"I_ltd": (-30.0, -5.0), "II_ltp": (0.0, 45.0), "III_ltd": (45.0, 100.0)}
 #: Clamp voltage (mV) at which the paper's pairing LTD begins (Fig. 3A): the Ca calibration point.
 LTD_ONSET_MV = -62.5
-#: dei_glu default NMDA Ca gain (µM per nA·ms; arithmetic in mod/dei_glu.mod).
-DEFAULT_NMDA_CA_GAIN = 247.0
 _SHOUVAL = plasticity.ShouvalParams()
 
 
@@ -146,7 +145,7 @@ def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float,
     else:
         t_cmd, v_cmd = np.array([0.0, t_stop_ms + 1.0]), np.array([hold_mV, hold_mV])
     sim.voltage_command(soma, t_cmd, v_cmd)
-    values = {"ca_mode": 1, "rule": 2,         # biophysical Ca, Shouval rule (mod/dei_glu.mod)
+    values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"],
               "vgcc_gain": 0.0,                # Ca from this synapse's NMDA current only (as the paper)
               "tau_ca": params.tau_ca_ms, "tau_d_nmda": params.tau_d_nmda_ms, "nmda_ca_gain": gain,
               "e": params.ca_reversal_mV,
@@ -170,10 +169,10 @@ def calibrate_gain(spec, params: ShouvalStdpParams) -> float:
     −62.5 mV (Shouval 2002 Fig. 3A: LTD onset) gives a Ca peak of α₁ = 0.35 µM. c is linear
     in the gain, so one run suffices."""
     probe = _pairing(spec, params, (params.settle_ms,), (), params.settle_ms + 500.0,
-                     DEFAULT_NMDA_CA_GAIN, hold_mV=LTD_ONSET_MV)
+                     GLU_NMDA_CA_GAIN, hold_mV=LTD_ONSET_MV)
     if not probe["c_peak_uM"] > 0:
         raise ParameterError("no NMDA Ca at −62.5 mV: cannot calibrate the Ca gain")
-    return DEFAULT_NMDA_CA_GAIN * _SHOUVAL.alpha1_uM / probe["c_peak_uM"]
+    return GLU_NMDA_CA_GAIN * _SHOUVAL.alpha1_uM / probe["c_peak_uM"]
 
 
 def pair_times(params: ShouvalStdpParams, dt_ms: float) -> tuple[np.ndarray, np.ndarray, float]:

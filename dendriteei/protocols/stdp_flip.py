@@ -28,18 +28,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..catalogue import GABA_WINDOWS, GLU_NMDA_CA_GAIN, GLU_VGCC_GAIN
 from ..interneurons import preset
+from ..pairing import PairingSettings, calcium_peaks, post_latency_ms, run_timing, thresholds
 from ..parameters import ParameterError, parameter, validate
 from ..synapses import ExplicitSpikes, SynapseGroup
-from . import stdp
 from .common import ProtocolResult, RunParams, cell_spec
 
 CONDITIONS = ("control", "sst", "pv", "disinhibition")
 RULES = ("graupner_brunel", "shouval")
 SITE_NAMES = ("proximal", "distal")
-#: dei_glu default Ca gains (mod/dei_glu.mod), scaled together for the Shouval rule.
-DEFAULT_NMDA_CA_GAIN = 247.0
-DEFAULT_VGCC_GAIN = 1.0
 
 
 @dataclass(frozen=True)
@@ -87,9 +85,9 @@ def plastic_sites(params: StdpFlipParams) -> tuple:
     return pair + pair
 
 
-def pairing_params(params: StdpFlipParams, rule: str) -> stdp.StdpParams:
-    """The STDP pairing settings for one rule (biophysical Ca, half the synapses DOWN)."""
-    return stdp.StdpParams(cell=params.cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol,
+def pairing_settings(params: StdpFlipParams, rule: str) -> PairingSettings:
+    """The pairing settings for one rule (biophysical Ca, half the synapses DOWN)."""
+    return PairingSettings(dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol,
                            settle_ms=params.settle_ms, ca_mode="biophysical", rule=rule,
                            n_pairs=params.n_pairs, frequency_hz=params.frequency_hz,
                            synapse_region="dendrites", n_synapses=4, initial_state="mixed",
@@ -107,17 +105,17 @@ class Calibration:
 def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
     """Spike latency, thresholds per site, and for the Shouval rule the Ca gain scaling
     (each distinct site's pre-only and post-only Ca peaks are simulated once)."""
-    pairing = pairing_params(params, rule)
-    latency = stdp.post_latency_ms(spec, pairing)
-    peaks = {site: stdp.calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]))
+    pairing = pairing_settings(params, rule)
+    latency = post_latency_ms(spec, pairing)
+    peaks = {site: calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]))
              for site in set(plastic_sites(params))}
     sites = plastic_sites(params)
     site_values = ()
-    if rule == "shouval":
+    if rule == "shouval":   # the dei_glu default Ca gains (catalogue), scaled together
         scales = [params.shouval_pre_ca_uM / peaks[site][0] for site in sites]
-        site_values = tuple({"nmda_ca_gain": DEFAULT_NMDA_CA_GAIN * k, "vgcc_gain": DEFAULT_VGCC_GAIN * k}
+        site_values = tuple({"nmda_ca_gain": GLU_NMDA_CA_GAIN * k, "vgcc_gain": GLU_VGCC_GAIN * k}
                             for k in scales)
-    return Calibration(latency, tuple(stdp.thresholds(pairing, peaks[site]) for site in sites), site_values)
+    return Calibration(latency, tuple(thresholds(pairing, peaks[site]) for site in sites), site_values)
 
 
 def inhibition_groups(params: StdpFlipParams, condition: str, dt_ms: float, latency_ms: float,
@@ -135,12 +133,12 @@ def inhibition_groups(params: StdpFlipParams, condition: str, dt_ms: float, late
         sites = tuple((b, max(x - params.sst_offset_x, 0.0)) for b, x in plastic_sites(params)[:2])
         groups.append(SynapseGroup("sst", "dendrites", "dei_gaba",
                                    (ExplicitSpikes(tuple(pre + params.sst_onset_ms)),), n=2, sites=sites,
-                                   parameters={**sst.mechanism_parameters(), "window": 0, "eta": 0.0},
+                                   parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
                                    weight=sst_g * 1e-3))
     if condition == "pv" and params.pv_nS > 0:
         pv = preset("pv")
         groups.append(SynapseGroup("pv", "soma", "dei_gaba", (ExplicitSpikes(tuple(post + params.pv_onset_ms)),),
-                                   parameters={**pv.mechanism_parameters(), "window": 0, "eta": 0.0},
+                                   parameters={**pv.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
                                    weight=params.pv_nS * 1e-3))
     return tuple(groups)
 
@@ -156,9 +154,9 @@ def outcome(change: float, params: StdpFlipParams) -> str:
 def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibration, condition: str,
                  dt_ms: float, sst_nS: float | None = None) -> list[dict]:
     """One pairing protocol: a row per site (group change of its DOWN and UP synapse)."""
-    pairing = pairing_params(params, rule)
+    pairing = pairing_settings(params, rule)
     groups = inhibition_groups(params, condition, dt_ms, calibration.latency_ms, sst_nS)
-    synapses = stdp.run_timing(spec, pairing, dt_ms, calibration.latency_ms, calibration.thresholds,
+    synapses = run_timing(spec, pairing, dt_ms, calibration.latency_ms, calibration.thresholds,
                                extra_groups=groups, sites=plastic_sites(params),
                                site_values=calibration.site_values)
     synapses["site"] = list(SITE_NAMES) * 2

@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     for n in args.synapses:
-        params = stdp.StdpParams(n_pairs=args.pairs, n_synapses=n, dts_ms=(10.0,))
+        params = stdp.StdpParams(n_pairs=args.pairs, n_synapses=n, delta_ts_ms=(10.0,))
         spec = cell_spec(params.cell)
         settings = stdp.pairing_settings(params)
         latency = pairing.post_latency_ms(spec, settings)

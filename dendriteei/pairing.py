@@ -109,7 +109,7 @@ def initial_rho(settings: PairingSettings) -> tuple:
 
 def group_change(summary: pd.DataFrame) -> pd.DataFrame:
     """Synaptic change of the whole group per Δt: Σ w_after / Σ w_before (GB 2012's measure)."""
-    sums = summary.groupby("dt_ms")[["w_before", "w_after"]].sum()
+    sums = summary.groupby("delta_t_ms")[["w_before", "w_after"]].sum()
     return (sums.w_after / sums.w_before).rename("change").reset_index()
 
 
@@ -160,7 +160,7 @@ def _relative_weights(settings: PairingSettings, point) -> tuple:
     return 1.0 + point.rho0 * (gb.b - 1.0), 1.0 + relaxed * (gb.b - 1.0)
 
 
-def run_timing(spec, settings: PairingSettings, dt_ms: float, latency_ms: float, thresholds,
+def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: float, thresholds,
                extra_groups: tuple = (), sites: tuple = (), site_values: tuple = ()) -> pd.DataFrame:
     """One pairing protocol at one Δt (ms): a row per synapse. ``extra_groups`` (e.g. inhibition
     timed to the pairings) are added to the same simulation. With ``sites`` ((branch, x) per
@@ -178,7 +178,7 @@ def run_timing(spec, settings: PairingSettings, dt_ms: float, latency_ms: float,
         for j in range(settings.post_spikes):
             sim.current_pulse(soma, settings.post_amplitude_nA, start + k * period + j * settings.post_isi_ms,
                               settings.post_duration_ms)
-    pre = RegularSpikes(settings.frequency_hz, settings.n_pairs, start + latency_ms - dt_ms)
+    pre = RegularSpikes(settings.frequency_hz, settings.n_pairs, start + latency_ms - delta_t_ms)
     values = _synapse_parameters(settings, None if sites else thresholds)
     varying = {"rho0": initial_rho(settings)}
     if sites:
@@ -202,7 +202,7 @@ def run_timing(spec, settings: PairingSettings, dt_ms: float, latency_ms: float,
         efficacy = traces[(f"syn[{i}]", "efficacy")].values
         before, after = traces.value_at(f"syn[{i}]", "efficacy", start), float(efficacy[-1])
         w_before, w_after = _relative_weights(settings, placed.points[i])
-        rows.append({"dt_ms": dt_ms, "synapse": i, "distance_um": placed.distances_um[i],
+        rows.append({"delta_t_ms": delta_t_ms, "synapse": i, "distance_um": placed.distances_um[i],
                      "efficacy_before_uS": before, "efficacy_after_uS": after,
                      "w_before": w_before, "w_after": w_after, "change": w_after / w_before,
                      "rho_before": placed.points[i].rho0, "rho_after": placed.points[i].rho,

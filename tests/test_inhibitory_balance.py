@@ -29,7 +29,7 @@ def test_output_rate_converges_to_target(balance):
     Tolerance: steady 1-s bin rates have SD ≈ 2.5 Hz (a 20-bin mean ≈ 0.55 Hz), and the steady
     rate sits ≈ 15 % below ρ0 (5.2–5.4 Hz for seeds 1–3) because pre–post correlations add iLTP to
     the rate term 2ρτ − α of the rule."""
-    traces, rho0 = balance.traces, FAST.rho0_hz
+    traces, rho0 = balance.tables["time_course"], FAST.rho0_hz
     assert traces.rate_hz.iloc[0] > 3 * rho0
     assert analysis.final_rate_hz(traces, 0.5) == pytest.approx(rho0, rel=0.3)
     assert analysis.convergence_time_s(traces, rho0, tolerance=0.3, window=10) <= 25.0
@@ -94,7 +94,7 @@ def test_pyramidal_target_potentiates_somatic_inhibition_above_target_rate():
     params = dataclasses.replace(FAST, target="pyramidal", cell="l5_pyramidal", spike_model="cell",
                                  dt_ms=0.025, duration_s=1.0, bin_s=0.5, settle_ms=100.0)
     result = ib.run(params)
-    assert result.traces.rate_hz.mean() > 2 * params.rho0_hz
+    assert result.tables["time_course"].rate_hz.mean() > 2 * params.rho0_hz
     assert (result.summary.w_inh_final > result.summary.w_inh_initial).all()
     assert (result.summary.target == "pyramidal").all()
 

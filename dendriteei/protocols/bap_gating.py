@@ -190,8 +190,9 @@ def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResul
             rows += simulate(spec, params, g, onset, latency)
     summary = _relative_to_control(pd.DataFrame(rows), params.blocked_fraction)
     summary.insert(0, "location", params.inhibition_location)
-    summary.insert(1, "kinetics", params.inhibition_kinetics)
-    summary.insert(2, "distal_epsp", params.distal_epsp)
+    summary.insert(1, "gated_site", INHIBITION_LOCATIONS[params.inhibition_location].gated_site)
+    summary.insert(2, "kinetics", params.inhibition_kinetics)
+    summary.insert(3, "distal_epsp", params.distal_epsp)
     summary["spike_latency_ms"] = latency
     return ProtocolResult(summary)
 
@@ -240,7 +241,7 @@ PAIRING_SITES = (("oblique_0", 0.9), ("oblique_1", 0.9))
 
 
 def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductances_nS: tuple, onset_ms: float,
-                  dt_ms: float = 10.0, sites: tuple = PAIRING_SITES, spec=None) -> pd.DataFrame:
+                  delta_t_ms: float = 10.0, sites: tuple = PAIRING_SITES, spec=None) -> pd.DataFrame:
     """STDP pairing (biophysical Ca) at plastic synapses on ``sites`` ((branch, x) pairs), without
     inhibition and with the inhibition of ``params`` at each conductance (nS) of conductances_nS,
     onset relative to every somatic spike. One row per synapse and conductance (0: control):
@@ -262,7 +263,7 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
         extra = ()
         if g > 0:
             extra = (replace(inhibition_group(params, g, 0.0), sources=(ExplicitSpikes(spike_times),)),)
-        rows = run_timing(spec, pairing, dt_ms, latency, thresholds, extra_groups=extra, sites=sites)
+        rows = run_timing(spec, pairing, delta_t_ms, latency, thresholds, extra_groups=extra, sites=sites)
         rows.insert(0, "g_nS", g)
         rows.insert(1, "onset_ms", onset_ms)
         rows.insert(2, "site", [f"{b}:{x:g}" for b, x in sites])

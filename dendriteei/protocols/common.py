@@ -28,9 +28,12 @@ class RunParams:
 
 @dataclass
 class ProtocolResult:
-    """A protocol's tidy summary table (one row per condition and site) and its traces."""
+    """A protocol's tidy summary table (one row per condition and site), its recorded traces
+    (long table: site, variable, unit, distance_um, t_ms, value, plus condition columns) and
+    further named tables (curves, time courses)."""
     summary: pd.DataFrame
     traces: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def cell_spec(name: str) -> CellSpec:

@@ -362,8 +362,8 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
     branch middle; somatic spikes at the soma), r_fast, lag_ms, r_slow, temporal_balance
     (tight / loose / none, of the site's total E and I conductance); per condition and phase
     global_r_pooled, global_r_within_mean (branches only), global_ei_ratio (current magnitudes).
-    The 'before' rows are one probe, repeated under each condition. Traces: the learning time
-    course per condition, bin and site (rate_hz of post events, v and cai mean/SD)."""
+    The 'before' rows are one probe, repeated under each condition. Table time_course: the learning
+    time course per condition, bin and site (rate_hz of post events, v and cai mean/SD)."""
     spec = spec or cell_spec(params.cell)
     _check(params, spec)
     rng = np.random.default_rng(params.seed)
@@ -384,7 +384,7 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
                                              learned["w_pv"], condition, "after")))
     summary = _global_columns(pd.concat(rows, ignore_index=True))
     summary["rho0_hz"] = params.rho0_hz
-    return ProtocolResult(summary, pd.concat(courses, ignore_index=True))
+    return ProtocolResult(summary, tables={"time_course": pd.concat(courses, ignore_index=True)})
 
 
 # -- helpers for readers -----------------------------------------------------------------------

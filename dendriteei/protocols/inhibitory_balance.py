@@ -189,7 +189,7 @@ class _LifReset:
 def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) -> ProtocolResult:
     """Summary: one row per group (group, w_exc, w_inh_initial, w_inh_final in nS per synapse;
     g_exc_mean, g_inh_mean in nS and i_exc_mean, i_inh_mean in nA summed over the group and
-    averaged over the final measure_fraction; input_rate_hz per input; rho0_hz). Traces: one row per
+    averaged over the final measure_fraction; input_rate_hz per input; rho0_hz). Table time_course: one row per
     bin (t_s at the bin end from input onset, rate_hz, r_ei = Pearson r of the group means of
     E and I weights, NaN while I weights are flat, w_inh_mean in nS)."""
     _check(params)
@@ -276,7 +276,7 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     w_exc_group = w_exc.mean(axis=1) * params.g_exc_unit_nS
     binned = weights[1:n_bins + 1]
     w_inh_group = np.array([[w[inh_group == k].mean() for k in range(params.n_groups)] for w in binned])
-    trace = pd.DataFrame({"t_s": (edges[1:] - onset) / 1000.0, "rate_hz": counts / params.bin_s,
+    time_course = pd.DataFrame({"t_s": (edges[1:] - onset) / 1000.0, "rate_hz": counts / params.bin_s,
                           "r_ei": [pearson(w_exc_group, w) for w in w_inh_group],
                           "w_inh_mean": binned.mean(axis=1)})
 
@@ -309,4 +309,4 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     summary = pd.DataFrame(rows)
     summary.insert(1, "target", params.target)
     summary["rho0_hz"] = params.rho0_hz
-    return ProtocolResult(summary, trace)
+    return ProtocolResult(summary, tables={"time_course": time_course})

@@ -55,7 +55,7 @@ class IstdpWindowParams(RunParams):
                           "sit on the soma and get explicit post events, so the cell does not change Δw")
     window: str = parameter("symmetric_hebbian", "", doc="iSTDP window (Wu, Miehl & Gjorgjieva 2022 Box 1); "
                             "'all': the four in one run", choices=(*WINDOWS, "all"))
-    dts_ms: tuple = parameter((-100.0, -50.0, -20.0, -10.0, -5.0, 5.0, 10.0, 20.0, 50.0, 100.0), "ms",
+    delta_ts_ms: tuple = parameter((-100.0, -50.0, -20.0, -10.0, -5.0, 5.0, 10.0, 20.0, 50.0, 100.0), "ms",
                               -500.0, 500.0, "spike timings Δt = t_post − t_pre (not 0: the order of "
                               "simultaneous events is undefined)")
     eta: float = parameter(1e-5, "µS", 0.0, 1.0, "learning rate η: Vogels et al. 2011 network η = 0.01 in "
@@ -84,7 +84,7 @@ def alpha_effective(alpha: float, rho0_hz: float, tau_stdp_ms: float) -> float:
     return alpha if alpha >= 0 else 2.0 * rho0_hz * tau_stdp_ms / 1000.0
 
 
-def pair_weight(window: int, dt_ms: float, w0: float, eta: float, alpha: float, a_plus: float = 1.0,
+def pair_weight(window: int, delta_t_ms: float, w0: float, eta: float, alpha: float, a_plus: float = 1.0,
                 a_minus: float = 1.0, tau_stdp_ms: float = 20.0, tau_minus_ms: float = 0.0,
                 w_min: float = 0.0, w_max: float = math.inf) -> float:
     """Weight after one isolated pair Δt = t_post − t_pre (ms) apart, starting from w0: the
@@ -92,7 +92,7 @@ def pair_weight(window: int, dt_ms: float, w0: float, eta: float, alpha: float, 
     update. ``alpha`` is α itself (see :func:`alpha_effective`)."""
     if window not in (1, 2, 3, 4):   # the plastic GABA_WINDOWS codes
         raise ParameterError(f"window code {window} is not 1–4")
-    if dt_ms == 0:
+    if delta_t_ms == 0:
         raise ParameterError("Δt = 0: the order of simultaneous pre and post events is undefined")
     tau_post = tau_minus_ms if tau_minus_ms > 0 else tau_stdp_ms
     clip = lambda w: min(max(w, w_min), w_max)  # noqa: E731
@@ -106,17 +106,17 @@ def pair_weight(window: int, dt_ms: float, w0: float, eta: float, alpha: float, 
         change = {1: eta * x_pre, 2: eta * a_plus * x_pre, 3: -eta * a_plus * x_pre, 4: -eta * x_pre}[window]
         return clip(w + change)
 
-    if dt_ms > 0:  # pre first: the pre spike sees no post trace, the post spike sees x_pre
-        return on_post(on_pre(w0, 0.0), math.exp(-dt_ms / tau_stdp_ms))
-    return on_pre(on_post(w0, 0.0), math.exp(dt_ms / tau_post))
+    if delta_t_ms > 0:  # pre first: the pre spike sees no post trace, the post spike sees x_pre
+        return on_post(on_pre(w0, 0.0), math.exp(-delta_t_ms / tau_stdp_ms))
+    return on_pre(on_post(w0, 0.0), math.exp(delta_t_ms / tau_post))
 
 
-def pair_dw(window: int, dt_ms, eta: float, alpha: float, a_plus: float = 1.0, a_minus: float = 1.0,
+def pair_dw(window: int, delta_t_ms, eta: float, alpha: float, a_plus: float = 1.0, a_minus: float = 1.0,
             tau_stdp_ms: float = 20.0, tau_minus_ms: float = 0.0) -> np.ndarray:
     """Unbounded Δw of one pair (closed form, vectorised over Δt; NaN at Δt = 0):
     window 1 η(e^{−Δt/τ} − α) for Δt > 0, η(e^{Δt/τ₋} − α) for Δt < 0 (τ₋ = τ by default);
     2 +η a₊ e^{−Δt/τ} (Δt > 0), −η a₋ e^{Δt/τ₋} (Δt < 0); 3 the negative of 2; 4 the negative of 1."""
-    dt = np.asarray(dt_ms, dtype=float)
+    dt = np.asarray(delta_t_ms, dtype=float)
     tau_post = tau_minus_ms if tau_minus_ms > 0 else tau_stdp_ms
     with np.errstate(over="ignore"):
         pre_first = np.where(dt > 0, np.exp(-np.abs(dt) / tau_stdp_ms), 0.0)   # x_pre at the post spike
@@ -136,20 +136,20 @@ def pair_dw(window: int, dt_ms, eta: float, alpha: float, a_plus: float = 1.0, a
 
 def _check(params: IstdpWindowParams) -> None:
     validate(params)
-    if any(dt == 0 for dt in params.dts_ms):
-        raise ParameterError("dts_ms contains 0: the order of simultaneous pre and post events is undefined")
+    if any(dt == 0 for dt in params.delta_ts_ms):
+        raise ParameterError("delta_ts_ms contains 0: the order of simultaneous pre and post events is undefined")
     if params.w_init_uS > params.w_max_uS:
         raise ParameterError(f"w_init_uS = {params.w_init_uS} µS exceeds w_max_uS = {params.w_max_uS} µS")
 
 
 def analytic_curve(params: IstdpWindowParams, step_ms: float = 0.5) -> pd.DataFrame:
-    """Unbounded analytic Δw on a dense Δt grid over the range of dts_ms (NaN at 0, which
+    """Unbounded analytic Δw on a dense Δt grid over the range of delta_ts_ms (NaN at 0, which
     breaks plotted lines there), per window."""
-    low, high = min(min(params.dts_ms), -step_ms), max(max(params.dts_ms), step_ms)
+    low, high = min(min(params.delta_ts_ms), -step_ms), max(max(params.delta_ts_ms), step_ms)
     grid = np.union1d(np.arange(0.0, low - 1e-9, -step_ms), np.arange(0.0, high + 1e-9, step_ms))
     alpha = alpha_effective(params.alpha, params.rho0_hz, params.tau_stdp_ms)
     names = tuple(WINDOWS) if params.window == "all" else (params.window,)
-    return pd.DataFrame([{"window": name, "dt_ms": dt, "dw_analytic_uS": dw}
+    return pd.DataFrame([{"window": name, "delta_t_ms": dt, "dw_analytic_uS": dw}
                          for name in names
                          for dt, dw in zip(grid, pair_dw(GABA_WINDOWS[name], grid, params.eta, alpha, params.a_plus,
                                                          params.a_minus, params.tau_stdp_ms,
@@ -157,12 +157,12 @@ def analytic_curve(params: IstdpWindowParams, step_ms: float = 0.5) -> pd.DataFr
 
 
 def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolResult:
-    """Δw of one isolated pre/post pair per Δt (and window): simulated and analytic. Traces:
-    the analytic window on a 0.5 ms grid (columns window, dt_ms, dw_analytic_uS)."""
+    """Δw of one isolated pre/post pair per Δt (and window): simulated and analytic. Table
+    ``analytic_curve``: the analytic window on a 0.5 ms grid (columns window, delta_t_ms, dw_analytic_uS)."""
     _check(params)
     spec = spec or cell_spec(params.cell)
     names = tuple(WINDOWS) if params.window == "all" else (params.window,)
-    cases = [(name, float(dt)) for name in names for dt in params.dts_ms]
+    cases = [(name, float(dt)) for name in names for dt in params.delta_ts_ms]
     reach = max(abs(dt) for _, dt in cases)
     center = params.settle_ms + MARGIN_MS + reach / 2.0
     pre_times = [center - dt / 2.0 for _, dt in cases]
@@ -195,8 +195,8 @@ def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolR
         w_expected = pair_weight(GABA_WINDOWS[name], dt, params.w_init_uS, params.eta, alpha, params.a_plus,
                                  params.a_minus, params.tau_stdp_ms, params.tau_minus_ms, 0.0, params.w_max_uS)
         dw, dw_analytic = w_after - params.w_init_uS, w_expected - params.w_init_uS
-        rows.append({"window": name, "dt_ms": dt, "t_pre_ms": t_pre, "t_post_ms": t_post,
+        rows.append({"window": name, "delta_t_ms": dt, "t_pre_ms": t_pre, "t_post_ms": t_post,
                      "w_before_uS": params.w_init_uS, "w_after_uS": w_after, "dw_uS": dw,
                      "dw_analytic_uS": dw_analytic, "error_uS": dw - dw_analytic,
                      "alpha": alpha, "n_post": int(posts)})
-    return ProtocolResult(pd.DataFrame(rows), analytic_curve(params))
+    return ProtocolResult(pd.DataFrame(rows), tables={"analytic_curve": analytic_curve(params)})

@@ -33,7 +33,7 @@ class StdpParams(RunParams):
     rule: str = parameter(_PAIRING.rule, "", doc="plasticity rule", choices=RULES)
     gb_set: str = parameter(_PAIRING.gb_set, "", doc="Graupner–Brunel parameter set (science.md table)",
                             choices=tuple(plasticity.GB_SETS))
-    dts_ms: tuple = parameter((-50.0, -20.0, -10.0, 10.0, 20.0, 50.0), "ms", -500.0, 500.0,
+    delta_ts_ms: tuple = parameter((-50.0, -20.0, -10.0, 10.0, 20.0, 50.0), "ms", -500.0, 500.0,
                               "spike timings Δt = t_post − t_pre")
     n_pairs: int = parameter(_PAIRING.n_pairs, "", 1, 1000, "number of pairings (GB 2012 Fig. 2: 60)")
     frequency_hz: float = parameter(_PAIRING.frequency_hz, "Hz", 0.01, 100.0, "pairing frequency")
@@ -86,7 +86,7 @@ def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
             thresholds = (params.theta_d, params.theta_p)
         else:
             thresholds = calibrate_thresholds(spec, settings)
-    frames = [run_timing(spec, settings, dt, latency, thresholds) for dt in params.dts_ms]
+    frames = [run_timing(spec, settings, dt, latency, thresholds) for dt in params.delta_ts_ms]
     summary = pd.concat(frames, ignore_index=True)
     summary.insert(1, "ca_mode", params.ca_mode)
     summary.insert(2, "rule", params.rule)

@@ -45,7 +45,7 @@ class StdpFlipParams(RunParams):
     cvode: bool = parameter(True, "", doc="use CVODE (pairing at 1 Hz is mostly quiet)")
     rules: tuple = parameter(("graupner_brunel",), "", doc="plasticity rules: graupner_brunel, shouval")
     conditions: tuple = parameter(CONDITIONS, "", doc="inhibition conditions: " + ", ".join(CONDITIONS))
-    dts_ms: tuple = parameter((-50.0, -20.0, -10.0, 10.0, 20.0, 50.0), "ms", -500.0, 500.0,
+    delta_ts_ms: tuple = parameter((-50.0, -20.0, -10.0, 10.0, 20.0, 50.0), "ms", -500.0, 500.0,
                               "spike timings Δt = t_post − t_pre")
     n_pairs: int = parameter(60, "", 1, 1000, "pairings (Graupner & Brunel 2012 Fig. 2: 60)")
     frequency_hz: float = parameter(1.0, "Hz", 0.01, 100.0, "pairing frequency (GB 2012: 1 Hz)")
@@ -118,13 +118,13 @@ def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
     return Calibration(latency, tuple(thresholds(pairing, peaks[site]) for site in sites), site_values)
 
 
-def inhibition_groups(params: StdpFlipParams, condition: str, dt_ms: float, latency_ms: float,
+def inhibition_groups(params: StdpFlipParams, condition: str, delta_t_ms: float, latency_ms: float,
                       sst_nS: float | None = None) -> tuple:
     """SST (per plastic site, on its branch toward the soma) and PV (soma) inputs of a condition,
     one event per pairing. ``sst_nS`` overrides the condition's SST conductance."""
     period = 1000.0 / params.frequency_hz
     post = np.array([params.settle_ms + k * period + latency_ms for k in range(params.n_pairs)])
-    pre = post - dt_ms
+    pre = post - delta_t_ms
     sst_g = {"control": params.baseline_sst_nS, "sst": params.sst_nS, "pv": params.baseline_sst_nS,
              "disinhibition": 0.0}[condition] if sst_nS is None else sst_nS
     groups = []
@@ -152,18 +152,18 @@ def outcome(change: float, params: StdpFlipParams) -> str:
 
 
 def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibration, condition: str,
-                 dt_ms: float, sst_nS: float | None = None) -> list[dict]:
+                 delta_t_ms: float, sst_nS: float | None = None) -> list[dict]:
     """One pairing protocol: a row per site (group change of its DOWN and UP synapse)."""
     pairing = pairing_settings(params, rule)
-    groups = inhibition_groups(params, condition, dt_ms, calibration.latency_ms, sst_nS)
-    synapses = run_timing(spec, pairing, dt_ms, calibration.latency_ms, calibration.thresholds,
+    groups = inhibition_groups(params, condition, delta_t_ms, calibration.latency_ms, sst_nS)
+    synapses = run_timing(spec, pairing, delta_t_ms, calibration.latency_ms, calibration.thresholds,
                                extra_groups=groups, sites=plastic_sites(params),
                                site_values=calibration.site_values)
     synapses["site"] = list(SITE_NAMES) * 2
     rows = []
     for site, part in synapses.groupby("site", sort=False):
         change = float(part.w_after.sum() / part.w_before.sum())
-        rows.append({"rule": rule, "condition": condition, "dt_ms": dt_ms, "site": site,
+        rows.append({"rule": rule, "condition": condition, "delta_t_ms": delta_t_ms, "site": site,
                      "distance_um": float(part.distance_um.iloc[0]),
                      "sst_nS": sum(g.weight for g in groups if g.name == "sst") * 1e3,
                      "change": change, "outcome": outcome(change, params),
@@ -182,12 +182,12 @@ def run(params: StdpFlipParams = StdpFlipParams(), spec=None) -> ProtocolResult:
     for rule in params.rules:
         calibration = calibrate(spec, params, rule)
         for condition in params.conditions:
-            for dt in params.dts_ms:
+            for dt in params.delta_ts_ms:
                 rows += pairing_rows(spec, params, rule, calibration, condition, dt)
     return ProtocolResult(pd.DataFrame(rows))
 
 
-def inhibition_scan(params: StdpFlipParams, conductances_nS, dt_ms: float = 10.0,
+def inhibition_scan(params: StdpFlipParams, conductances_nS, delta_t_ms: float = 10.0,
                     rule: str = "graupner_brunel", spec=None) -> pd.DataFrame:
     """Change per site against the SST conductance (nS) at one Δt: the walk LTP → LTD → none
     (Bar-Ilan et al. 2013), with Ca peak and θ_d, θ_p to see where it flips."""
@@ -196,7 +196,7 @@ def inhibition_scan(params: StdpFlipParams, conductances_nS, dt_ms: float = 10.0
     calibration = calibrate(spec, params, rule)
     rows = []
     for g in conductances_nS:
-        rows += pairing_rows(spec, params, rule, calibration, "sst", dt_ms, sst_nS=float(g))
+        rows += pairing_rows(spec, params, rule, calibration, "sst", delta_t_ms, sst_nS=float(g))
     return pd.DataFrame(rows)
 
 

@@ -11,12 +11,14 @@ import dataclasses
 import json
 import time
 
+from dendriteei import pairing
 from dendriteei.protocols import stdp
+from dendriteei.protocols.common import cell_spec
 
 
-def time_protocol(params: stdp.StdpParams, spec, latency, thresholds) -> tuple:
+def time_protocol(settings: pairing.PairingSettings, spec, latency, thresholds) -> tuple:
     start = time.perf_counter()
-    rows = stdp.run_timing(spec, params, 10.0, latency, thresholds)
+    rows = pairing.run_timing(spec, settings, 10.0, latency, thresholds)
     return time.perf_counter() - start, rows.rho_after.to_numpy()
 
 
@@ -28,12 +30,13 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     for n in args.synapses:
-        params = stdp.StdpParams(n_pairs=args.pairs, n_synapses=n, dts_ms=(10.0,))
-        spec = stdp.cell_spec(params.cell)
-        latency = stdp.post_latency_ms(spec, params)
-        thresholds = stdp.calibrate_thresholds(spec, params, latency)
-        cvode_s, cvode_rho = time_protocol(params, spec, latency, thresholds)
-        fixed_s, fixed_rho = time_protocol(dataclasses.replace(params, cvode=False), spec, latency, thresholds)
+        params = stdp.StdpParams(n_pairs=args.pairs, n_synapses=n, delta_ts_ms=(10.0,))
+        spec = cell_spec(params.cell)
+        settings = stdp.pairing_settings(params)
+        latency = pairing.post_latency_ms(spec, settings)
+        thresholds = pairing.calibrate_thresholds(spec, settings)
+        cvode_s, cvode_rho = time_protocol(settings, spec, latency, thresholds)
+        fixed_s, fixed_rho = time_protocol(dataclasses.replace(settings, cvode=False), spec, latency, thresholds)
         row = {"synapses": n, "pairs": args.pairs, "cvode_s": cvode_s, "fixed_s": fixed_s,
                "fixed_over_cvode": fixed_s / cvode_s,
                "max_rho_difference": float(abs(cvode_rho - fixed_rho).max())}

@@ -20,6 +20,9 @@ GABA_WINDOWS = {"none": 0, "symmetric_hebbian": 1, "asymmetric_hebbian": 2, "asy
 #: dei_gaba ``post_source``: external kind-1 events (the somatic spike), local voltage or local
 #: calcium threshold crossings at the synapse (WATCH).
 GABA_POST_SOURCES = {"soma": 0, "local_voltage": 1, "local_calcium": 2}
+#: dei_gaba ``homeostatic``: the ``window`` rule, or Zenke, Agnes & Gerstner 2015's homeostatic
+#: rule (replaces the window).
+GABA_RULES = {"stdp_window": 0, "homeostatic": 1}
 
 #: Event kinds and the slot of the NetCon weight vector that carries the kind, per mechanism
 #: (NET_RECEIVE(weight, kind) in dei_glu; NET_RECEIVE(w, x_pre, t_pre, kind) in dei_gaba).

@@ -29,7 +29,6 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    from . import plotting
     from .io import write_result
     from .protocols import get
     from .protocols.common import cell_spec
@@ -39,7 +38,7 @@ def _cmd_run(args) -> int:
     start = time.perf_counter()
     result = protocol.run(params, spec=spec)
     elapsed = time.perf_counter() - start
-    figure = getattr(plotting, protocol.plot)(result)
+    figure = protocol.plot(result)
     paths = write_result(protocol.name, result, params, spec, args.out, figure)
     print(result.summary.to_string(index=False, max_rows=60))
     print(f"\n{protocol.name}: simulated in {elapsed:.1f} s; wrote " + ", ".join(str(p) for p in paths.values()))

@@ -11,12 +11,10 @@ import difflib
 from dataclasses import dataclass, replace
 from typing import Optional
 
+from .catalogue import GABA_POST_SOURCES, GABA_WINDOWS
 from .parameters import ParameterError
 from .synapses import SynapseGroup
 
-WINDOWS = {"none": 0, "symmetric_hebbian": 1, "asymmetric_hebbian": 2,
-           "asymmetric_antihebbian": 3, "symmetric_antihebbian": 4}
-POST_SOURCES = {"soma": 0, "local_voltage": 1, "local_calcium": 2}
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class InhibitoryPreset:
     def mechanism_parameters(self) -> dict:
         """RANGE values of dei_gaba for this preset."""
         return {"tau_r": self.tau_rise_ms, "tau_d": self.tau_decay_ms, "e": self.reversal_mV,
-                "window": WINDOWS[self.window], "post_source": POST_SOURCES[self.post_source],
+                "window": GABA_WINDOWS[self.window], "post_source": GABA_POST_SOURCES[self.post_source],
                 "a_plus": self.a_plus, "a_minus": self.a_minus, "tau_minus": self.tau_minus_ms}
 
 

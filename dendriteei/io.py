@@ -36,8 +36,9 @@ def provenance() -> dict:
 
 
 def write_result(name: str, result, params, spec, out_dir, figure=None) -> dict[str, Path]:
-    """Write <name>.csv, <name>_traces.csv.gz, <name>.png and <name>.json into out_dir.
-    Each file is written to a temporary name and renamed, so a crash leaves no partial file."""
+    """Write <name>.csv (summary), <name>_traces.csv.gz, <name>_<table>.csv per further table,
+    <name>.png and <name>.json into out_dir. Each file is written to a temporary name and
+    renamed, so a crash leaves no partial file."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"summary": out / f"{name}.csv", "traces": out / f"{name}_traces.csv.gz",
@@ -53,6 +54,9 @@ def write_result(name: str, result, params, spec, out_dir, figure=None) -> dict[
         atomic(paths["traces"], lambda p: result.traces.to_csv(p, index=False, compression="gzip"))
     else:
         paths.pop("traces")
+    for table, frame in result.tables.items():
+        paths[table] = out / f"{name}_{table}.csv"
+        atomic(paths[table], lambda p, frame=frame: frame.to_csv(p, index=False))
     metadata = {"protocol": name, "parameters": dataclasses.asdict(params),
                 "cell": spec.to_dict(), "provenance": provenance()}
     atomic(paths["metadata"], lambda p: p.write_text(json.dumps(metadata, indent=1, default=str)))

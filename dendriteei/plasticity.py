@@ -302,6 +302,10 @@ def mean_rho_change(params: GraupnerBrunel, dt_ms: float, frequency_hz: float, n
 
 # --- Shouval, Bear & Cooper 2002 ----------------------------------------------------------
 
+#: The paper's Fig. 3C regions (Δt = t_post − t_pre, ms): I LTD, II LTP, III LTD (legend of Fig. 3,
+#: PMC125058).
+SHOUVAL_PAPER_REGIONS_MS = {"I_ltd": (-30.0, -5.0), "II_ltp": (0.0, 45.0), "III_ltd": (45.0, 100.0)}
+
 @dataclasses.dataclass(frozen=True)
 class ShouvalParams:
     """Ω(Ca) and η(Ca) of Shouval, Bear & Cooper 2002 (Ca in µM, η in 1/s).

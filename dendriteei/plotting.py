@@ -6,13 +6,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from .protocols.common import ProtocolResult  # noqa: E402
+import pandas as pd  # noqa: E402
 
 #: Hay et al. 2011 bAP targets: (distance µm, mean mV, SD mV).
 HAY_BAP_TARGETS = ((620.0, 45.0, 10.0), (800.0, 36.0, 9.3))
 
 
-def plot_bap_attenuation(result: ProtocolResult):
+def plot_bap_attenuation(result):
     """bAP amplitude and Ca peak against distance per region, with Hay 2011 targets."""
     df = result.summary
     fig, (ax_v, ax_ca) = plt.subplots(1, 2, figsize=(10, 4))
@@ -29,7 +29,7 @@ def plot_bap_attenuation(result: ProtocolResult):
     return fig
 
 
-def plot_bac_firing(result: ProtocolResult):
+def plot_bac_firing(result):
     """Voltage at soma, injection site and hot zone for the three BAC conditions
     (the layout of Larkum et al. 1999 Fig. 1)."""
     tr = result.traces
@@ -56,11 +56,11 @@ def plot_bac_firing(result: ProtocolResult):
     return fig
 
 
-def plot_stdp(result: ProtocolResult):
+def plot_stdp(result):
     """Synaptic change Σw_after/Σw_before of the synapses at each Δt = t_post − t_pre
     (Graupner & Brunel 2012's measure, the layout of their Fig. 2)."""
     df = result.summary
-    sums = df.groupby("dt_ms")[["w_before", "w_after"]].sum()
+    sums = df.groupby("delta_t_ms")[["w_before", "w_after"]].sum()
     fig, ax = plt.subplots(figsize=(5, 3.5))
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.axvline(0.0, color="0.6", lw=0.8)
@@ -71,10 +71,10 @@ def plot_stdp(result: ProtocolResult):
     return fig
 
 
-def plot_istdp_window(result: ProtocolResult):
+def plot_istdp_window(result):
     """Δw of one isolated pre/post pair against Δt = t_post − t_pre, per iSTDP window: simulated
     (markers) and analytic (line), the layout of Box 1 of Wu, Miehl & Gjorgjieva 2022."""
-    df, curve = result.summary, result.traces
+    df, curve = result.summary, result.tables.get("analytic_curve", pd.DataFrame())
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     ax.axhline(0.0, color="0.6", lw=0.8)
     ax.axvline(0.0, color="0.6", lw=0.8)
@@ -82,10 +82,10 @@ def plot_istdp_window(result: ProtocolResult):
         color = f"C{k}"
         label = window.replace("_", " ")
         if not curve.empty:
-            line = curve[curve.window == window].sort_values("dt_ms")
-            ax.plot(line.dt_ms, line.dw_analytic_uS * 1e3, "-", lw=1, color=color)
-        part = part.sort_values("dt_ms")
-        ax.plot(part.dt_ms, part.dw_uS * 1e3, "o", ms=4, color=color, label=label)
+            line = curve[curve.window == window].sort_values("delta_t_ms")
+            ax.plot(line.delta_t_ms, line.dw_analytic_uS * 1e3, "-", lw=1, color=color)
+        part = part.sort_values("delta_t_ms")
+        ax.plot(part.delta_t_ms, part.dw_uS * 1e3, "o", ms=4, color=color, label=label)
     ax.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="Δw (nS)",
            title="iSTDP window: simulated (markers), analytic (lines)")
     ax.legend(frameon=False, fontsize=8)
@@ -93,7 +93,7 @@ def plot_istdp_window(result: ProtocolResult):
     return fig
 
 
-def plot_istdp_homeostatic(result: ProtocolResult):
+def plot_istdp_homeostatic(result):
     """Homeostatic iSTDP (Zenke et al. 2015; seeds/003): G and w against time with the pairings,
     and the true Δw = w_after − w_before of each pairing against G with η G (1 + e^{−Δt/τ})."""
     df, tr = result.summary, result.traces
@@ -125,11 +125,11 @@ def plot_istdp_homeostatic(result: ProtocolResult):
     return fig
 
 
-def plot_inhibitory_balance(result: ProtocolResult):
+def plot_inhibitory_balance(result):
     """Output rate and E–I weight correlation against time; E and I weights per signal group;
     mean E and I currents per group over the final window (the layout of Vogels et al. 2011
     Fig. 1: detailed balance of a single cell)."""
-    df, tr = result.summary, result.traces
+    df, tr = result.summary, result.tables.get("time_course", pd.DataFrame())
     fig, (ax_rate, ax_w, ax_i) = plt.subplots(1, 3, figsize=(13, 3.8))
     if not tr.empty:
         ax_rate.plot(tr.t_s, tr.rate_hz, ".-", color="k", ms=3, lw=0.6, label="output rate")
@@ -154,30 +154,29 @@ def plot_inhibitory_balance(result: ProtocolResult):
     return fig
 
 
-def plot_shouval_stdp(result: ProtocolResult):
+def plot_shouval_stdp(result):
     """Shouval et al. 2002 STDP on dei_glu: W_after/W_before against Δt = t_post − t_pre with
     the paper's Fig. 3C regions shaded (I, III LTD; II LTP), and the Ca peak with α₁, α₂."""
-    from .protocols.shouval_stdp import PAPER_REGIONS_MS
-    from .plasticity import ShouvalParams
+    from .plasticity import SHOUVAL_PAPER_REGIONS_MS, ShouvalParams
 
-    df = result.summary.sort_values("dt_ms")
+    df = result.summary.sort_values("delta_t_ms")
     fig, (ax_w, ax_c) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for name, (lo, hi) in PAPER_REGIONS_MS.items():
+    for name, (lo, hi) in SHOUVAL_PAPER_REGIONS_MS.items():
         color = "tab:green" if name.endswith("ltp") else "tab:red"
         for ax in (ax_w, ax_c):
             ax.axvspan(lo, hi, color=color, alpha=0.12, lw=0)
         ax_w.text((lo + hi) / 2, 0.02, name.split("_")[0], ha="center", va="bottom",
                   transform=ax_w.get_xaxis_transform(), fontsize=8)
     ax_w.axhline(1.0, color="0.6", lw=0.8)
-    ax_w.plot(df.dt_ms, df.change, "o-", ms=3, color="k")
+    ax_w.plot(df.delta_t_ms, df.change, "o-", ms=3, color="k")
     ax_w.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="W after / W before",
              title=f"Shouval STDP, {df.n_pairs.iloc[0]} pairs at {df.frequency_hz.iloc[0]:g} Hz "
                    "(shaded: paper)")
     shouval = ShouvalParams()
     for level, label in ((shouval.alpha1_uM, "α₁"), (shouval.alpha2_uM, "α₂")):
         ax_c.axhline(level, color="0.5", ls="--", lw=0.8)
-        ax_c.text(df.dt_ms.max(), level, label, va="bottom", ha="right", fontsize=8)
-    ax_c.plot(df.dt_ms, df.c_peak_uM, "o-", ms=3, color="tab:blue")
+        ax_c.text(df.delta_t_ms.max(), level, label, va="bottom", ha="right", fontsize=8)
+    ax_c.plot(df.delta_t_ms, df.c_peak_uM, "o-", ms=3, color="tab:blue")
     ax_c.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="Ca peak (µM)", title="synaptic Ca peak")
     fig.tight_layout()
     return fig
@@ -191,7 +190,6 @@ def plot_sweep_heatmap(table, x: str, y: str, value: str, where: dict | None = N
     ValueError if a cell would hold several rows: ``where`` must single out one row per run.
     """
     import numpy as np
-    import pandas as pd
 
     def numeric(column):
         as_number = pd.to_numeric(column, errors="coerce")
@@ -224,12 +222,12 @@ def plot_sweep_heatmap(table, x: str, y: str, value: str, where: dict | None = N
     return fig
 
 
-def plot_dendritic_balance(result: ProtocolResult):
+def plot_dendritic_balance(result):
     """Per branch (columns) and post signal (rows): E and I tuning over the signal groups
     before and after learning (conductance per input rate, each scaled to its maximum; r =
     Pearson r of E and I), as the tuning curves of Vogels et al. 2011 Fig. 1; last column: the
     rate of post events per site during learning against ρ0."""
-    df, tr = result.summary, result.traces
+    df, tr = result.summary, result.tables.get("time_course", pd.DataFrame())
     conditions = list(dict.fromkeys(df.condition))
     sites = list(dict.fromkeys(df.site))
     fig, axes = plt.subplots(len(conditions), len(sites) + 1, figsize=(2.6 * (len(sites) + 1), 2.6 * len(conditions)),
@@ -263,13 +261,12 @@ def plot_dendritic_balance(result: ProtocolResult):
     return fig
 
 
-def plot_bap_gating(result: ProtocolResult):
+def plot_bap_gating(result):
     """Wilmes et al. 2016 layout: bAP at the gated site and hot-zone Ca against inhibition onset
     for each conductance, and every site's bAP at the strongest gating condition."""
-    from .protocols.bap_gating import INHIBITION_LOCATIONS
     df = result.summary
     location = df.location.iloc[0]
-    gated = INHIBITION_LOCATIONS[location].gated_site
+    gated = df.gated_site.iloc[0]
     fig, (ax_bap, ax_ca, ax_sites) = plt.subplots(1, 3, figsize=(14, 4))
     colors = plt.cm.viridis_r
     conductances = sorted(g for g in df.g_nS.unique() if g > 0)
@@ -298,7 +295,7 @@ def plot_bap_gating(result: ProtocolResult):
     return fig
 
 
-def plot_stdp_flip(result: ProtocolResult):
+def plot_stdp_flip(result):
     """Δw against Δt per condition (Paille et al. 2013 / Rossbroich & Zenke 2023 layout): one
     row per rule, one column per site; dashed line: no change."""
     df = result.summary
@@ -311,8 +308,8 @@ def plot_stdp_flip(result: ProtocolResult):
             ax = axes[i][j]
             part = df[(df.rule == rule) & (df.site == site)]
             for condition, rows in part.groupby("condition", sort=False):
-                rows = rows.sort_values("dt_ms")
-                ax.plot(rows.dt_ms, rows.change, "o-", ms=4, color=colors.get(condition), label=condition)
+                rows = rows.sort_values("delta_t_ms")
+                ax.plot(rows.delta_t_ms, rows.change, "o-", ms=4, color=colors.get(condition), label=condition)
             ax.axhline(1.0, color="gray", ls="--", lw=0.8)
             ax.axvline(0.0, color="gray", lw=0.5)
             ax.set_yscale("log")

@@ -22,8 +22,8 @@ import pandas as pd
 
 from dendriteei import plotting
 from dendriteei.io import write_result
+from dendriteei.pairing import PairingSettings
 from dendriteei.protocols import bap_gating as bg
-from dendriteei.protocols import stdp
 from dendriteei.protocols.common import ProtocolResult, cell_spec
 
 GRIDS = {
@@ -57,7 +57,7 @@ def main() -> None:
         print(rows[-1], flush=True)
         pd.DataFrame(rows).to_csv(out / "gating_measures.csv", index=False)
     start = time.perf_counter()
-    pairing = bg.gated_pairing(base, stdp.StdpParams(n_pairs=args.pairs), (40.0, 150.0), -1.0, spec=spec)
+    pairing = bg.gated_pairing(base, PairingSettings(n_pairs=args.pairs), (40.0, 150.0), -1.0, spec=spec)
     write_result("pairing", ProtocolResult(pairing), base, spec, out)
     print(pairing.to_string(index=False), f"\n{time.perf_counter() - start:.0f} s", flush=True)
 

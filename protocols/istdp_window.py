@@ -5,7 +5,7 @@ JSON of every parameter and version into --out.
 
     python protocols/istdp_window.py [--set name=value ...] [--out DIR]
 
-Same as `dendriteei run istdp-window --set window=all --set dts_ms=...`; `dendriteei list`
+Same as `dendriteei run istdp-window --set window=all --set delta_ts_ms=...`; `dendriteei list`
 shows the parameters (a later --set window=... overrides the default 'all').
 """
 import sys
@@ -17,5 +17,5 @@ from dendriteei.cli import main
 FULL_CURVE = ",".join(f"{dt:g}" for dt in np.arange(-100.0, 100.1, 5.0) if dt != 0.0)
 
 if __name__ == "__main__":
-    sys.exit(main(["run", "istdp-window", "--set", "window=all", "--set", f"dts_ms={FULL_CURVE}",
+    sys.exit(main(["run", "istdp-window", "--set", "window=all", "--set", f"delta_ts_ms={FULL_CURVE}",
                    *sys.argv[1:]]))

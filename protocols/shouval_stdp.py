@@ -5,7 +5,7 @@ parameter and version into --out.
 
     python protocols/shouval_stdp.py [--set name=value ...] [--out DIR]
 
-Same as `dendriteei run shouval-stdp --set dts_ms=...`; `dendriteei list` shows the parameters.
+Same as `dendriteei run shouval-stdp --set delta_ts_ms=...`; `dendriteei list` shows the parameters.
 """
 import sys
 
@@ -16,4 +16,4 @@ from dendriteei.cli import main
 FULL_CURVE = ",".join(f"{dt:g}" for dt in np.arange(-100.0, 100.1, 5.0) if dt != 0.0)
 
 if __name__ == "__main__":
-    sys.exit(main(["run", "shouval-stdp", "--set", f"dts_ms={FULL_CURVE}", *sys.argv[1:]]))
+    sys.exit(main(["run", "shouval-stdp", "--set", f"delta_ts_ms={FULL_CURVE}", *sys.argv[1:]]))

@@ -31,12 +31,11 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    grid = {"dts_ms": [(dt,) for dt in DTS_MS], "conditions": [(c,) for c in stdp_flip.CONDITIONS],
+    grid = {"delta_ts_ms": [(dt,) for dt in DTS_MS], "conditions": [(c,) for c in stdp_flip.CONDITIONS],
             "rules": [(r,) for r in stdp_flip.RULES]}
     table = sweep("stdp-flip", grid=grid, fixed={"n_pairs": args.pairs}, jobs=args.jobs,
                   out=args.out / "curves.csv")
-    # the sweep renames the output dt_ms (pairing Δt) to out_dt_ms: dt_ms is the time-step parameter
-    curves = table[table.status == "ok"].drop(columns="dt_ms").rename(columns={"out_dt_ms": "dt_ms"})
+    curves = table[table.status == "ok"]
     figure = plotting.plot_stdp_flip(ProtocolResult(curves.reset_index(drop=True)))
     figure.savefig(args.out / "stdp_flip.png", dpi=120)
     print(f"curves: {len(curves)} rows, {int((table.status != 'ok').sum())} failed, "

@@ -10,8 +10,9 @@ within ±5 ms of the AP (timing.py, Figs. 3–4). Where a qualitative word needs
 import numpy as np
 import pytest
 
+from dendriteei import analysis
+from dendriteei.pairing import PairingSettings
 from dendriteei.protocols import bap_gating as bg
-from dendriteei.protocols import stdp
 
 OBLIQUE = bg.BapGatingParams()                     # PV-like inhibition on oblique_0
 CA_SPIKE = bg.BapGatingParams(**bg.HEADLINE_CASES["ca_spike"])
@@ -66,7 +67,7 @@ def test_bap_gating_needs_a_narrow_window_before_the_bap(bap_window, bap_thresho
     only for onsets in one window shorter than 5 ms (the ±5 ms of their onset axis), that
     ends before the bAP reaches the inhibitory synapse (its peak at the oblique's base)."""
     g = 1.5 * bap_threshold
-    window = bg.timing_window(bap_window, "oblique_0", g)
+    window = analysis.timing_window(bap_window, "oblique_0", g)
     rows = bap_window[(bap_window.site == "oblique_0") & np.isclose(bap_window.g_nS, g)]
     blocked = rows.sort_values("onset_ms").blocked.to_numpy()
     assert blocked.any() and not blocked[0] and not blocked[-1]
@@ -100,8 +101,8 @@ def test_ca_spike_gating_needs_less_inhibition_over_a_wider_window(ca_threshold,
     lower conductance and over a much wider window than bAP gating needs. 'Much' here: a
     threshold ≤ 1/5 of the bAP threshold, and a window (at 1.5 × each threshold) ≥ 2 × wider."""
     assert 0.0 < ca_threshold <= bap_threshold / 5.0
-    ca = bg.timing_window(ca_window, "hot_zone", 1.5 * ca_threshold, "ca_spike")
-    bap = bg.timing_window(bap_window, "oblique_0", 1.5 * bap_threshold)
+    ca = analysis.timing_window(ca_window, "hot_zone", 1.5 * ca_threshold, "ca_spike")
+    bap = analysis.timing_window(bap_window, "oblique_0", 1.5 * bap_threshold)
     assert ca["width_ms"] >= 2.0 * bap["width_ms"]
     assert _at(ca_window, "hot_zone", 0.0, 0.0).ca_spike                     # control has its Ca spike
 
@@ -146,7 +147,7 @@ def test_gating_switches_off_ltp_only_at_gated_synapses(bap_threshold):
     ungated synapse keeps ≥ 80 % of its time above θ_p. Two pairings suffice for this check;
     protocols/bap_gating.py runs the 60 pairings and reports Δw. Note: 150 nS is ≈ 4 × the
     bAP-block threshold: the blocked bAP's passive remnant still unblocks NMDA receptors."""
-    rows = bg.gated_pairing(OBLIQUE, stdp.StdpParams(n_pairs=2), (150.0,), ONSET_MS)
+    rows = bg.gated_pairing(OBLIQUE, PairingSettings(n_pairs=2), (150.0,), ONSET_MS)
     control = rows[rows.g_nS == 0].set_index("site")
     inhibited = rows[rows.g_nS == 150.0].set_index("site")
     assert (control.time_above_p_ms > 0).all()

@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pytest
 
+from dendriteei.catalogue import EVENT_KINDS, GABA_POST_SOURCES, GABA_RULES, GABA_WINDOWS
 from dendriteei.engine.events import EventQueue
 from dendriteei.engine.mechanisms import load
 
@@ -25,7 +26,7 @@ from neuron import h  # noqa: E402
 
 h.load_file("stdrun.hoc")
 
-PRE, POST, EXC = 0, 1, 2
+PRE, POST, EXC = (EVENT_KINDS["dei_gaba"][kind] for kind in ("pre", "post", "exc"))
 DTS = (-50.0, -20.0, -5.0, 5.0, 20.0, 50.0)  # t_post - t_pre (ms)
 TAU = 20.0  # tau_stdp default (ms), Vogels et al. 2011
 ABS_TOL = 1e-9  # uS
@@ -267,7 +268,7 @@ def test_window_pairs(window, extra, cvode):
 def test_window_zero_is_static():
     """window = 0 (and homeostatic = 0): weights never change (exact)."""
     bench = Bench()
-    syn = bench.synapse(window=0, eta=1e-2)
+    syn = bench.synapse(window=GABA_WINDOWS["none"], eta=1e-2)
     nc = bench.connect(syn, [10.0, 30.0, 50.0], PRE, w=0.02)
     bench.connect(syn, [12.0, 49.0], POST)
     bench.run(80.0)
@@ -283,7 +284,8 @@ def test_vogels_alpha_pre_alone(rho0_hz, tau_stdp):
     eta, w0 = 1e-3, 0.05
     bench = Bench()
     ncs = []
-    for window, alpha in ((1, -1.0), (4, -1.0), (1, 0.3)):
+    hebbian, anti = GABA_WINDOWS["symmetric_hebbian"], GABA_WINDOWS["symmetric_antihebbian"]
+    for window, alpha in ((hebbian, -1.0), (anti, -1.0), (hebbian, 0.3)):
         syn = bench.synapse(window=window, eta=eta, rho0_hz=rho0_hz, tau_stdp=tau_stdp, alpha=alpha)
         ncs.append(bench.connect(syn, [20.0], PRE, w=w0))
     bench.run(40.0)
@@ -309,7 +311,7 @@ def test_homeostatic_factor_scales_pairing():
     rng = np.random.default_rng(20150421)
     n_exc, tau_h, gamma, eta, w0 = 1000, 100.0, 5.0, 1e-3, 0.05
     t_stop_e, t_pre, t_post, dt = 500.0, 500.0, 501.0, 1.0
-    params = dict(homeostatic=1, tau_H=tau_h, gamma_hz=gamma, n_exc=n_exc, eta=eta, w_max=1.0)
+    params = dict(homeostatic=GABA_RULES["homeostatic"], tau_H=tau_h, gamma_hz=gamma, n_exc=n_exc, eta=eta, w_max=1.0)
 
     def h_of(t, all_times):
         past = all_times[all_times < t]
@@ -378,7 +380,8 @@ def test_local_voltage_post_signal(amps, expected_posts, integrator):
     fires at the end of the step, so the implied t_c lies in [t_c, t_c + dt]."""
     bench = Bench()
     eta, w0, t_pre = 1e-5, 1e-4, 48.0  # 0.1 nS: the GABA conductance barely shunts the pulse
-    syn = bench.synapse(window=1, eta=eta, post_source=1, post_threshold=-40.0, w_max=1.0)
+    syn = bench.synapse(window=GABA_WINDOWS["symmetric_hebbian"], eta=eta,
+                        post_source=GABA_POST_SOURCES["local_voltage"], post_threshold=-40.0, w_max=1.0)
     for k, amp in enumerate(amps):
         bench.clamp(50.0 + 40.0 * k, 3.0, amp)
     nc = bench.connect(syn, [t_pre], PRE, w=w0)
@@ -411,7 +414,7 @@ def test_local_calcium_post_signal():
     (WATCH); voltage crossings are then ignored. cai is set by hand between runs (no Ca
     mechanism): above, below, above again = 2 events (exact count)."""
     bench = Bench()
-    syn = bench.synapse(post_source=2, post_ca_threshold=5e-4)
+    syn = bench.synapse(post_source=GABA_POST_SOURCES["local_calcium"], post_ca_threshold=5e-4)
     bench.clamp(5.0, 3.0, 0.4)  # a voltage crossing that must not count
     h.finitialize(-70.0)
     seg = bench.soma(0.5)
@@ -430,9 +433,9 @@ def test_weight_bounds():
     near-coincident pairs (window 1) stop at w_max, lone pre spikes stop at w_min
     (exact equality)."""
     bench = Bench()
-    up = bench.synapse(window=1, eta=0.02, w_max=0.06)
-    down = bench.synapse(window=1, eta=0.02, w_min=0.0)
-    floor = bench.synapse(window=1, eta=0.02, w_min=0.003)
+    up = bench.synapse(window=GABA_WINDOWS["symmetric_hebbian"], eta=0.02, w_max=0.06)
+    down = bench.synapse(window=GABA_WINDOWS["symmetric_hebbian"], eta=0.02, w_min=0.0)
+    floor = bench.synapse(window=GABA_WINDOWS["symmetric_hebbian"], eta=0.02, w_min=0.003)
     times = [20.0 + 30.0 * k for k in range(5)]
     nc_up = bench.connect(up, times, PRE, w=0.05)
     bench.connect(up, [t + 1.0 for t in times], POST)
@@ -448,11 +451,11 @@ def test_weight_bounds():
 
 
 RANDOM_RULES = [
-    {"window": 1, "eta": 2e-3},
-    {"window": 2, "eta": 2e-3, "a_plus": 1.2, "a_minus": 0.8, "tau_minus": 30.0},
-    {"window": 3, "eta": 2e-3},
-    {"window": 4, "eta": 2e-3, "alpha": 0.2},
-    {"homeostatic": 1, "eta": 2e-4, "tau_H": 100.0, "gamma_hz": 5.0, "n_exc": 50},
+    {"window": GABA_WINDOWS["symmetric_hebbian"], "eta": 2e-3},
+    {"window": GABA_WINDOWS["asymmetric_hebbian"], "eta": 2e-3, "a_plus": 1.2, "a_minus": 0.8, "tau_minus": 30.0},
+    {"window": GABA_WINDOWS["asymmetric_antihebbian"], "eta": 2e-3},
+    {"window": GABA_WINDOWS["symmetric_antihebbian"], "eta": 2e-3, "alpha": 0.2},
+    {"homeostatic": GABA_RULES["homeostatic"], "eta": 2e-4, "tau_H": 100.0, "gamma_hz": 5.0, "n_exc": 50},
 ]
 
 

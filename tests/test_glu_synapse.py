@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
+from dendriteei.catalogue import GLU_CA_MODES, GLU_RULES
 from dendriteei.engine.mechanisms import load
 
 load()  # compile (cached) and load the package mechanisms before `neuron.h` is used
@@ -296,7 +297,7 @@ def test_post_events_ignored_in_biophysical_mode():
     """ca_mode 1: a post event (kind 1) does not change c (the bAP acts through v and cai only);
     with no Ca mechanism cai stays at its initial value, so c stays at its initial steady state."""
     sec = compartment()
-    syn = synapse(sec, ca_mode=1, gmax0_ampa=0.0, gmax_nmda=0.0)
+    syn = synapse(sec, ca_mode=GLU_CA_MODES["biophysical"], gmax0_ampa=0.0, gmax_nmda=0.0)
     nc = netcon(syn, kind=1)
     run(5.0)
     c0 = syn.c
@@ -310,7 +311,7 @@ def test_biophysical_nmda_calcium_integrates_nmda_current():
     integral of c equals tau_ca * nmda_ca_gain * integral(-i_nmda) (definition in the brief; the default
     gain follows from Ca fraction 0.1, 0.1 um3 and buffer capacity 20, see the mod file). Tolerance 1 %."""
     sec = compartment()
-    syn = synapse(sec, ca_mode=1, gmax0_ampa=0.0)
+    syn = synapse(sec, ca_mode=GLU_CA_MODES["biophysical"], gmax0_ampa=0.0)
     sec(0.5).cai = syn.cai_rest
     h.cai0_ca_ion = syn.cai_rest
     nc = netcon(syn)
@@ -335,7 +336,7 @@ def test_graupner_brunel_deterministic_matches_ode(params, rho0):
     integrated by scipy solve_ivp with the above_d/above_p flags of the analytic c(t), within 1e-3
     (fixed step dt = 0.025 ms; the WATCH flags switch at the end of the step of the crossing)."""
     sec = compartment()
-    syn = synapse(sec, rule=1, sigma=0.0, rho0=rho0, gmax0_ampa=0.0, gmax_nmda=0.0, **params)
+    syn = synapse(sec, rule=GLU_RULES["graupner_brunel"], sigma=0.0, rho0=rho0, gmax0_ampa=0.0, gmax_nmda=0.0, **params)
     pre, post = netcon(syn, kind=0), netcon(syn, kind=1)
     t = h.Vector().record(h._ref_t)
     rho = h.Vector().record(syn._ref_rho)
@@ -374,7 +375,7 @@ def gb_noise_population(n, sigma, ids, tstop, tau_ca=100.0):
     sec = compartment()
     syns, ncs = [], []
     for k in range(n):
-        syn = synapse(sec, rule=1, sigma=sigma, gamma_d=0.0, gamma_p=0.0, rho0=0.5, rho_star=0.5,
+        syn = synapse(sec, rule=GLU_RULES["graupner_brunel"], sigma=sigma, gamma_d=0.0, gamma_p=0.0, rho0=0.5, rho_star=0.5,
                       tau_ca=tau_ca, C_post=2.0, theta_d=1.0, theta_p=1.3, tau_rho=150000.0,
                       gmax0_ampa=0.0, gmax_nmda=0.0)
         syn.rng.set_ids(*ids(k))
@@ -449,7 +450,7 @@ def test_shouval_weight_dynamics(ca, sign):
     absolute); qualitative bands: below alpha1 no change, between alpha1 and alpha2 depression, above alpha2
     potentiation. efficacy = W * gmax0_ampa."""
     sec = compartment()
-    syn = synapse(sec, rule=2, tau_ca=1e12, gmax_nmda=0.0)
+    syn = synapse(sec, rule=GLU_RULES["shouval"], tau_ca=1e12, gmax_nmda=0.0)
     h.finitialize(-70)
     syn.c = ca
     h.continuerun(500.0)
@@ -471,7 +472,7 @@ def test_shouval_weight_dynamics(ca, sign):
 
 def pairing_rho(cvode):
     sec = compartment()
-    syn = synapse(sec, rule=1, sigma=0.0, rho0=0.0, **DP)
+    syn = synapse(sec, rule=GLU_RULES["graupner_brunel"], sigma=0.0, rho0=0.0, **DP)
     pre, post = netcon(syn, kind=0), netcon(syn, kind=1)
     if cvode:
         cv = h.CVode()

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from dendriteei import analysis, balance, inputs
 from dendriteei.engine import Simulation, Site, build
 from dendriteei.cells import vogels_soma
 from dendriteei.parameters import ParameterError, with_overrides
@@ -28,10 +29,10 @@ def test_output_rate_converges_to_target(balance):
     Tolerance: steady 1-s bin rates have SD ≈ 2.5 Hz (a 20-bin mean ≈ 0.55 Hz), and the steady
     rate sits ≈ 15 % below ρ0 (5.2–5.4 Hz for seeds 1–3) because pre–post correlations add iLTP to
     the rate term 2ρτ − α of the rule."""
-    traces, rho0 = balance.traces, FAST.rho0_hz
+    traces, rho0 = balance.tables["time_course"], FAST.rho0_hz
     assert traces.rate_hz.iloc[0] > 3 * rho0
-    assert ib.final_rate_hz(traces, 0.5) == pytest.approx(rho0, rel=0.3)
-    assert ib.convergence_time_s(traces, rho0, tolerance=0.3, window=10) <= 25.0
+    assert analysis.final_rate_hz(traces, 0.5) == pytest.approx(rho0, rel=0.3)
+    assert analysis.convergence_time_s(traces, rho0, tolerance=0.3, window=10) <= 25.0
 
 
 def test_inhibitory_weights_become_cotuned_with_excitation(balance):
@@ -40,11 +41,11 @@ def test_inhibitory_weights_become_cotuned_with_excitation(balance):
     inhibition on the preferred group 5, and the mean E and I currents per group balanced (r > 0.8,
     seeds 1–3: ≥ 0.989)."""
     summary = balance.summary
-    assert np.ptp(summary.w_inh_initial) == 0.0 and math.isnan(ib.cotuning_r(summary, "w_inh_initial"))
-    assert ib.cotuning_r(summary) > 0.8
+    assert np.ptp(summary.w_inh_initial) == 0.0 and math.isnan(analysis.cotuning_r(summary, "w_inh_initial"))
+    assert analysis.cotuning_r(summary) > 0.8
     assert summary.group[summary.w_inh_final.idxmax()] == FAST.preferred_group
     assert (summary.w_inh_final > summary.w_inh_initial).all()
-    assert ib.pearson(-summary.i_exc_mean, summary.i_inh_mean) > 0.8
+    assert balance.pearson(-summary.i_exc_mean, summary.i_inh_mean) > 0.8
 
 
 def test_vogels_soma_with_lif_reset_fires_at_the_lif_rate():
@@ -75,12 +76,12 @@ def test_input_signals_and_dead_time():
     e^-1 at 50 ms, ±0.1 over 200 s); Poisson inputs never fire within the 5 ms dead time, and at a
     constant 100 Hz they fire at 100/(1 + 100 Hz · 5 ms) = 66.7 Hz (±3 %, ~13,000 spikes)."""
     rng = np.random.default_rng(3)
-    s = ib.group_signals(dataclasses.replace(FAST, duration_s=200.0, n_groups=1), rng)[0]
-    lag = int(50.0 / ib.SIGNAL_DT_MS)
+    s = inputs.group_signals(1, 200.0, FAST.signal_tau_ms, FAST.signal_sd, rng)[0]
+    lag = int(50.0 / inputs.SIGNAL_DT_MS)
     assert s.std() == pytest.approx(0.304, rel=0.1)
     assert np.corrcoef(s[:-lag], s[lag:])[0, 1] == pytest.approx(math.exp(-1.0), abs=0.1)
-    rate = np.full(int(200_000 / ib.SIGNAL_DT_MS) + 1, 100.0)
-    spikes = ib.dead_time_poisson(rate, 200_000.0, 5.0, rng)
+    rate = np.full(int(200_000 / inputs.SIGNAL_DT_MS) + 1, 100.0)
+    spikes = inputs.dead_time_poisson(rate, 200_000.0, 5.0, rng)
     assert np.diff(spikes).min() >= 5.0
     assert len(spikes) / 200.0 == pytest.approx(100.0 / 1.5, rel=0.03)
 
@@ -93,7 +94,7 @@ def test_pyramidal_target_potentiates_somatic_inhibition_above_target_rate():
     params = dataclasses.replace(FAST, target="pyramidal", cell="l5_pyramidal", spike_model="cell",
                                  dt_ms=0.025, duration_s=1.0, bin_s=0.5, settle_ms=100.0)
     result = ib.run(params)
-    assert result.traces.rate_hz.mean() > 2 * params.rho0_hz
+    assert result.tables["time_course"].rate_hz.mean() > 2 * params.rho0_hz
     assert (result.summary.w_inh_final > result.summary.w_inh_initial).all()
     assert (result.summary.target == "pyramidal").all()
 

@@ -55,13 +55,13 @@ def box1_sign(window, dt):
 
 @pytest.fixture(scope="module")
 def windows_fixed():
-    params = istdp_window.IstdpWindowParams(window="all", dts_ms=DTS)
+    params = istdp_window.IstdpWindowParams(window="all", delta_ts_ms=DTS)
     return istdp_window.run(params).summary
 
 
 @pytest.fixture(scope="module")
 def windows_cvode():
-    params = istdp_window.IstdpWindowParams(window="all", dts_ms=DTS, cvode=True)
+    params = istdp_window.IstdpWindowParams(window="all", delta_ts_ms=DTS, cvode=True)
     return istdp_window.run(params).summary
 
 
@@ -72,10 +72,10 @@ def test_window_equals_analytic(windows_fixed, window):
     (published_dw) within 1e-9 µS absolute or 1e-6 relative at every Δt; each synapse counted
     exactly one post event."""
     part = windows_fixed[windows_fixed.window == window]
-    assert list(part.dt_ms) == list(DTS)
+    assert list(part.delta_t_ms) == list(DTS)
     assert part.dw_uS.tolist() == pytest.approx(part.dw_analytic_uS.tolist(), rel=REL_TOL, abs=ABS_TOL)
     assert part.error_uS.abs().max() <= ABS_TOL
-    published = [published_dw(window, dt, 1e-5, 0.12) for dt in part.dt_ms]
+    published = [published_dw(window, dt, 1e-5, 0.12) for dt in part.delta_t_ms]
     assert part.dw_uS.tolist() == pytest.approx(published, rel=REL_TOL, abs=ABS_TOL)
     assert (part.n_post == 1).all()
     assert (part.w_after_uS - part.w_before_uS).tolist() == pytest.approx(part.dw_uS.tolist(), abs=1e-15)
@@ -88,7 +88,7 @@ def test_window_signs_follow_box1(windows_fixed, window):
     anti-Hebbian iLTD near, iLTP far (exact sign)."""
     part = windows_fixed[windows_fixed.window == window]
     checked = 0
-    for dt, dw in zip(part.dt_ms, part.dw_uS):
+    for dt, dw in zip(part.delta_t_ms, part.dw_uS):
         expected = box1_sign(window, dt)
         if expected is not None:
             assert np.sign(dw) == expected, f"{window} at Δt = {dt} ms: Δw = {dw}"
@@ -109,13 +109,13 @@ def test_window_parameters_are_used():
     Wilmes et al. 2017 with unequal amplitudes; Vogels et al. 2011 / Woodin et al. 2003 with α)
     within 1e-9 µS / 1e-6 relative. τ₋ is the decay of the post trace in every window (mod header),
     so here it also sets the Δt < 0 side of the symmetric windows."""
-    params = istdp_window.IstdpWindowParams(window="all", dts_ms=(-60.0, -8.0, 3.0, 25.0), eta=2e-4,
+    params = istdp_window.IstdpWindowParams(window="all", delta_ts_ms=(-60.0, -8.0, 3.0, 25.0), eta=2e-4,
                                             tau_stdp_ms=15.0, tau_minus_ms=35.0, alpha=0.3, a_plus=1.5,
                                             a_minus=0.7, w_init_uS=0.01)
     summary = istdp_window.run(params).summary
     for row in summary.itertuples():
         symmetric = row.window.startswith("symmetric")
-        expected = published_dw(row.window, row.dt_ms, 2e-4, 0.3, 1.0 if symmetric else 1.5,
+        expected = published_dw(row.window, row.delta_t_ms, 2e-4, 0.3, 1.0 if symmetric else 1.5,
                                 1.0 if symmetric else 0.7, tau=15.0, tau_minus=35.0)
         assert row.dw_uS == pytest.approx(expected, rel=REL_TOL, abs=ABS_TOL)
 
@@ -128,7 +128,7 @@ def test_window_rho0_sets_alpha_and_clipping_is_analytic():
     (clipped to 0, then the post update adds η e^{−4}); simulated and analytic agree within
     1e-9 µS / 1e-6 relative."""
     eta = 1e-5
-    params = istdp_window.IstdpWindowParams(dts_ms=(-80.0, 80.0), rho0_hz=5.0, w_init_uS=1e-6, eta=eta)
+    params = istdp_window.IstdpWindowParams(delta_ts_ms=(-80.0, 80.0), rho0_hz=5.0, w_init_uS=1e-6, eta=eta)
     summary = istdp_window.run(params).summary
     assert summary.alpha.iloc[0] == pytest.approx(0.2, rel=1e-12)
     assert summary.w_after_uS.tolist() == pytest.approx([0.0, eta * math.exp(-4.0)], rel=REL_TOL, abs=1e-15)
@@ -213,7 +213,7 @@ def test_bad_parameters_rejected(params_type, overrides):
 @pytest.mark.parametrize("run, params", [
     (istdp_window.run, istdp_window.IstdpWindowParams(tau_stdp_ms=-20.0)),
     (istdp_window.run, istdp_window.IstdpWindowParams(window="hebbian")),
-    (istdp_window.run, istdp_window.IstdpWindowParams(dts_ms=(-10.0, 0.0, 10.0))),
+    (istdp_window.run, istdp_window.IstdpWindowParams(delta_ts_ms=(-10.0, 0.0, 10.0))),
     (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams(tau_H_ms=-100.0)),
     (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams(pair_phase=0.99, epoch_ms=50.0)),
     (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams(rates_hz=())),

@@ -19,13 +19,13 @@ import pytest
 from dendriteei.plasticity import ShouvalParams
 from dendriteei.protocols import shouval_stdp as ss
 
-PARAMS = ss.ShouvalStdpParams(dts_ms=(-100.0, -40.0, -15.0, 10.0, 40.0, 55.0, 90.0, 100.0))
+PARAMS = ss.ShouvalStdpParams(delta_ts_ms=(-100.0, -40.0, -15.0, 10.0, 40.0, 55.0, 90.0, 100.0))
 ALPHA1, ALPHA2 = ShouvalParams().alpha1_uM, ShouvalParams().alpha2_uM
 
 
 @pytest.fixture(scope="module")
 def curve():
-    return ss.run(PARAMS).summary.set_index("dt_ms")
+    return ss.run(PARAMS).summary.set_index("delta_t_ms")
 
 
 def test_bap_command_is_the_papers_waveform():
@@ -119,6 +119,6 @@ def test_fixed_step_and_cvode_agree():
             row, trace = ss.run_timing(spec, dataclasses.replace(params, cvode=cvode), dt, gains[True])
             changes[cvode] = row["change"]
             # the clamped site follows the command's jump to the bAP peak (−65 + 100 mV)
-            assert trace.v_mV.max() > 34.0
+            assert trace[trace.variable == "v"].value.max() > 34.0
         assert np.sign(changes[True] - 1.0) == sign and abs(changes[True] - 1.0) > 0.05
         assert changes[False] == pytest.approx(changes[True], abs=0.005)

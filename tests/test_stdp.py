@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from dendriteei import plasticity
+from dendriteei import pairing, plasticity
 from dendriteei.parameters import ParameterError, with_overrides
 from dendriteei.protocols import stdp
 
@@ -19,7 +19,7 @@ def _binomial_ok(successes, trials, p, n_sd=3.5):
 
 @pytest.fixture(scope="module")
 def dp_curve():
-    params = dataclasses.replace(PHENOMENOLOGICAL, dts_ms=(-20.0, -10.0, 10.0, 20.0), n_synapses=200,
+    params = dataclasses.replace(PHENOMENOLOGICAL, delta_ts_ms=(-20.0, -10.0, 10.0, 20.0), n_synapses=200,
                                  noise=True, initial_state="mixed", seed=7)
     return stdp.run(params).summary
 
@@ -28,7 +28,7 @@ def test_dp_set_time_above_thresholds_equals_analytic(dp_curve):
     """GB 2012 (SI): time above θ_d and θ_p over 60 pairs = 60 s · (α_d, α_p); exact up to the
     event-delivery precision (relative 1e-3)."""
     gb = plasticity.graupner_brunel("DP")
-    for dt, part in dp_curve.groupby("dt_ms"):
+    for dt, part in dp_curve.groupby("delta_t_ms"):
         alpha_d, alpha_p = plasticity.time_above(gb, dt, 1.0)
         assert part.time_above_d_ms.iloc[0] == pytest.approx(60_000 * alpha_d, rel=1e-3)
         assert part.time_above_p_ms.iloc[0] == pytest.approx(60_000 * alpha_p, rel=1e-3)
@@ -40,8 +40,8 @@ def test_dp_set_transitions_and_change_match_analytic(dp_curve):
     change agrees within 0.1 (statistical error of 200 synapses ≈ 0.05, plus the cubic term the
     analytic solution neglects) and has the paper's sign: LTD for Δt < 0, LTP for Δt > 0."""
     gb = plasticity.graupner_brunel("DP")
-    changes = stdp.group_change(dp_curve).set_index("dt_ms").change
-    for dt, part in dp_curve.groupby("dt_ms"):
+    changes = pairing.group_change(dp_curve).set_index("delta_t_ms").change
+    for dt, part in dp_curve.groupby("delta_t_ms"):
         up, down = plasticity.transition_probabilities(gb, dt, 1.0, 60)
         started_down = part[part.rho_before == 0.0]
         started_up = part[part.rho_before == 1.0]
@@ -58,12 +58,12 @@ def test_cortical_set_frequency_dependence_follows_analytic_drift():
     (`mean_rho_change`, cubic term neglected) within 0.03."""
     gb = plasticity.graupner_brunel("cortical slices")
     params = dataclasses.replace(PHENOMENOLOGICAL, gb_set="cortical slices", n_pairs=75,
-                                 dts_ms=(-10.0, 10.0), initial_state="down")
+                                 delta_ts_ms=(-10.0, 10.0), initial_state="down")
     fast = stdp.run(dataclasses.replace(params, frequency_hz=40.0)).summary
     assert (fast.rho_after > 0.5).all()
     for row in fast.itertuples():
-        assert row.rho_after == pytest.approx(plasticity.mean_rho_change(gb, row.dt_ms, 40.0, 75, 0.0), abs=0.03)
-    slow = stdp.run(dataclasses.replace(params, frequency_hz=1.0, dts_ms=(-10.0,), initial_state="up")).summary
+        assert row.rho_after == pytest.approx(plasticity.mean_rho_change(gb, row.delta_t_ms, 40.0, 75, 0.0), abs=0.03)
+    slow = stdp.run(dataclasses.replace(params, frequency_hz=1.0, delta_ts_ms=(-10.0,), initial_state="up")).summary
     expected = plasticity.mean_rho_change(gb, -10.0, 1.0, 75, 1.0)
     assert expected < 1.0 and slow.rho_after.iloc[0] < 0.6
     assert slow.rho_after.iloc[0] == pytest.approx(expected, abs=0.03)
@@ -72,7 +72,7 @@ def test_cortical_set_frequency_dependence_follows_analytic_drift():
 def test_fixed_step_and_cvode_give_the_same_rho():
     """Deterministic DP pairing (10 pairs): ρ after fixed step (dt 0.025 ms) and CVODE agree within
     1e-3 (stated tolerance)."""
-    params = dataclasses.replace(PHENOMENOLOGICAL, dts_ms=(10.0, -20.0), n_pairs=10, frequency_hz=5.0)
+    params = dataclasses.replace(PHENOMENOLOGICAL, delta_ts_ms=(10.0, -20.0), n_pairs=10, frequency_hz=5.0)
     cvode = stdp.run(params).summary.rho_after.to_numpy()
     fixed = stdp.run(dataclasses.replace(params, cvode=False)).summary.rho_after.to_numpy()
     np.testing.assert_allclose(cvode, fixed, atol=1e-3)
@@ -83,7 +83,7 @@ BIOPHYSICAL = stdp.StdpParams(n_pairs=60, frequency_hz=5.0, initial_state="mixed
 
 @pytest.fixture(scope="module")
 def proximal():
-    return stdp.run(dataclasses.replace(BIOPHYSICAL, dts_ms=(-20.0, 10.0))).summary
+    return stdp.run(dataclasses.replace(BIOPHYSICAL, delta_ts_ms=(-20.0, 10.0))).summary
 
 
 def test_biophysical_pre_post_potentiates_post_pre_depresses(proximal):
@@ -91,8 +91,8 @@ def test_biophysical_pre_post_potentiates_post_pre_depresses(proximal):
     (Δt = +10 ms) moves a DOWN synapse UP (LTP: NMDA Ca relieved of Mg block by the bAP exceeds
     θ_p), post→pre (−20 ms) moves an UP synapse DOWN (LTD: only θ_d is crossed), the classic
     STDP signs (Markram et al. 1997; Bi & Poo 1998)."""
-    causal = proximal[proximal.dt_ms == 10.0]
-    acausal = proximal[proximal.dt_ms == -20.0]
+    causal = proximal[proximal.delta_t_ms == 10.0]
+    acausal = proximal[proximal.delta_t_ms == -20.0]
     assert causal.time_above_p_ms.iloc[0] > 0 and acausal.time_above_p_ms.iloc[0] == 0
     assert causal[causal.rho_before == 0].rho_after.iloc[0] > 0.5
     assert acausal[acausal.rho_before == 1].rho_after.iloc[0] < 0.5
@@ -102,7 +102,7 @@ def test_biophysical_synapse_beyond_bap_does_not_potentiate():
     """A tuft synapse at 1150 µm, where the bAP has decayed to a few mV (bap-attenuation), gets
     no NMDA boost from pairing: pre→post does not potentiate (Sjöström & Häusser 2006 Neuron
     51:227: distal L5 synapses lack timing-dependent LTP without extra depolarisation)."""
-    far = stdp.run(dataclasses.replace(BIOPHYSICAL, dts_ms=(10.0,), synapse_region="tuft",
+    far = stdp.run(dataclasses.replace(BIOPHYSICAL, delta_ts_ms=(10.0,), synapse_region="tuft",
                                        synapse_distance_um=1150.0)).summary
     assert (far[far.rho_before == 0].rho_after < 0.5).all()
 
@@ -111,7 +111,7 @@ def test_bad_parameters_raise():
     with pytest.raises(ParameterError, match="not one of"):
         with_overrides(stdp.StdpParams(), {"gb_set": "DPX"})
     with pytest.raises(ParameterError, match="theta_p = 1.0 µM must not be below theta_d"):
-        stdp.run(dataclasses.replace(BIOPHYSICAL, theta_d=2.0, theta_p=1.0, dts_ms=(10.0,)))
+        stdp.run(dataclasses.replace(BIOPHYSICAL, theta_d=2.0, theta_p=1.0, delta_ts_ms=(10.0,)))
     with pytest.raises(ParameterError):
         plasticity.GraupnerBrunel(**{**dataclasses.asdict(plasticity.graupner_brunel("DP")), "tau_ca_ms": -1.0})
 
@@ -120,9 +120,9 @@ def test_bad_parameters_raise():
 def shouval_clamped():
     """Shouval rule under voltage clamp, 100 pulses at 1 Hz; NMDA Ca gain scaled once so the
     Ca peak at −62.5 mV equals α1 = 0.35 µM (the paper's LTD onset)."""
-    probe = stdp.clamped_pairing(-62.5, n_pulses=2)
+    probe = pairing.clamped_pairing(-62.5, n_pulses=2)
     gain = 247.0 * 0.35 / probe["c_peak_uM"]        # 247 µM/(nA·ms): dei_glu default
-    return {v: stdp.clamped_pairing(v, synapse={"nmda_ca_gain": gain})["change"]
+    return {v: pairing.clamped_pairing(v, synapse={"nmda_ca_gain": gain})["change"]
             for v in (-70.0, -65.0, -60.0, -55.0, -45.0, -40.0)}
 
 

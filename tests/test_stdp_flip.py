@@ -18,7 +18,7 @@ ORDER = {"LTP": 0, "LTD": 1, "none": 2}
 
 @pytest.fixture(scope="module")
 def scan():
-    return sf.inhibition_scan(sf.StdpFlipParams(), CONDUCTANCES_NS, dt_ms=10.0)
+    return sf.inhibition_scan(sf.StdpFlipParams(), CONDUCTANCES_NS, delta_t_ms=10.0)
 
 
 def _outcomes(scan, site):
@@ -63,7 +63,7 @@ def test_shouval_rule_in_the_cell_is_moved_out_of_its_ltd_band():
     0.55] µM and depresses (W ratio < 0.95 after 10 pairings); 40 nS of SST brings Ca below α₁
     and the change within 1 %. The model does not reach α₂ (no LTP): dei_glu's NMDA Ca
     uses the NMDA reversal (0 mV), so the bAP's peak carries little Ca (see README)."""
-    scan = sf.inhibition_scan(sf.StdpFlipParams(n_pairs=10), (0.0, 40.0), dt_ms=10.0, rule="shouval")
+    scan = sf.inhibition_scan(sf.StdpFlipParams(n_pairs=10), (0.0, 40.0), delta_t_ms=10.0, rule="shouval")
     for site in sf.SITE_NAMES:
         rows = scan[scan.site == site].set_index("sst_nS")
         assert 0.35 < rows.loc[0.0, "c_peak"] < 0.55

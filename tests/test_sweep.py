@@ -64,7 +64,11 @@ def fake_run(params: FakeParams, spec=None) -> ProtocolResult:
     return ProtocolResult(summary)
 
 
-FAKE = Protocol("fake", FakeParams, fake_run, "plot_bap_attenuation", "test protocol")
+def fake_plot(result):
+    return None
+
+
+FAKE = Protocol("fake", FakeParams, fake_run, fake_plot, "test protocol")
 
 
 def fake_y(x, seed):
@@ -137,8 +141,8 @@ def test_ranges_lists_and_tuple_values():
     assert sweep_grid.axis_values("a", np.array([1.0, 2.0]), 1.0) == [1.0, 2.0]
     runs = sweep_grid.plan(FAKE, grid={"regions": "a,b;c"})
     assert [r.params["regions"] for r in runs] == [("a", "b"), ("c",)]
-    assert sweep_grid.axis_values("dts_ms", "-10:10:10", (1.0, 2.0)) == [(-10.0,), (0.0,), (10.0,)]
-    assert sweep_grid.axis_values("dts_ms", "-10,10;20", (1.0, 2.0)) == ["-10,10", "20"]
+    assert sweep_grid.axis_values("delta_ts_ms", "-10:10:10", (1.0, 2.0)) == [(-10.0,), (0.0,), (10.0,)]
+    assert sweep_grid.axis_values("delta_ts_ms", "-10,10;20", (1.0, 2.0)) == ["-10,10", "20"]
 
 
 # --- seeds ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..analysis import plateau_width_ms
 from ..engine import Simulation, Site, Traces, build
 from ..cells import HOT_ZONE_UM
 from ..parameters import parameter
@@ -35,16 +36,6 @@ class BacFiringParams(RunParams):
     ca_threshold_mV: float = parameter(-40.0, "mV", -70.0, 0.0,
                                        "dendritic voltage above which time counts as Ca plateau")
     window_ms: float = parameter(100.0, "ms", 10.0, 1000.0, "time after onset analysed")
-
-
-def plateau_width_ms(t: np.ndarray, v: np.ndarray, threshold_mV: float) -> float:
-    """Longest continuous time (ms) that v stays above threshold_mV."""
-    above = v > threshold_mV
-    if not above.any():
-        return 0.0
-    edges = np.diff(np.concatenate(([0], above.astype(int), [0])))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
-    return float(max(t[b] - t[a] for a, b in zip(starts, stops)))
 
 
 def _summarise(condition: str, site: str, traces: Traces, onset: float, params: BacFiringParams,

@@ -23,14 +23,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..engine import Simulation, Site, build
-from . import stdp
+from ..analysis import plateau_width_ms, timing_window
+from ..catalogue import GABA_WINDOWS
 from ..cells import HOT_ZONE_UM
+from ..engine import Simulation, Site, build
 from ..interneurons import preset
+from ..latency import spike_latency_ms
+from ..pairing import PairingSettings, calibrate_thresholds, post_latency_ms, run_timing
 from ..parameters import ParameterError, parameter
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .bac_firing import plateau_width_ms
-from .common import ProtocolResult, RunParams, cell_spec, spike_latency_ms
+from .common import ProtocolResult, RunParams, cell_spec
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def inhibition_group(params: BapGatingParams, g_nS: float, time_ms: float) -> Sy
     kinetics = preset(params.inhibition_kinetics)
     return SynapseGroup("inhibition", location.region, "dei_gaba", (ExplicitSpikes((time_ms,)),),
                         distances_um=(location.distance_um,),
-                        parameters={**kinetics.mechanism_parameters(), "window": 0, "eta": 0.0},
+                        parameters={**kinetics.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
                         weight=g_nS * 1e-3)
 
 
@@ -188,8 +190,9 @@ def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResul
             rows += simulate(spec, params, g, onset, latency)
     summary = _relative_to_control(pd.DataFrame(rows), params.blocked_fraction)
     summary.insert(0, "location", params.inhibition_location)
-    summary.insert(1, "kinetics", params.inhibition_kinetics)
-    summary.insert(2, "distal_epsp", params.distal_epsp)
+    summary.insert(1, "gated_site", INHIBITION_LOCATIONS[params.inhibition_location].gated_site)
+    summary.insert(2, "kinetics", params.inhibition_kinetics)
+    summary.insert(3, "distal_epsp", params.distal_epsp)
     summary["spike_latency_ms"] = latency
     return ProtocolResult(summary)
 
@@ -232,29 +235,13 @@ def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion
     return high
 
 
-def timing_window(summary: pd.DataFrame, site: str, g_nS: float, criterion: str = "bap") -> dict:
-    """Onsets (ms, relative to the somatic spike) at which conductance g gates: first, last
-    and width (last − first, so resolution = the onset grid step). criterion 'bap' uses the
-    site's ``blocked`` flag, 'ca_spike' the loss of the hot-zone Ca spike."""
-    rows = summary[(summary.site == site) & np.isclose(summary.g_nS, g_nS)].sort_values("onset_ms")
-    if rows.empty:
-        raise ParameterError(f"no rows for site {site!r} at g = {g_nS} nS")
-    gated = rows.blocked if criterion == "bap" else ~rows.ca_spike
-    onsets = rows.onset_ms[gated.to_numpy()]
-    if onsets.empty:
-        return {"first_ms": np.nan, "last_ms": np.nan, "width_ms": 0.0}
-    return {"first_ms": float(onsets.min()), "last_ms": float(onsets.max()),
-            "width_ms": float(onsets.max() - onsets.min())}
-
-
-
 #: Plastic synapses of the pairing test: one beyond the oblique inhibition (oblique_0, the
 #: gated branch) and one at the same place on the sister branch oblique_1 (ungated).
 PAIRING_SITES = (("oblique_0", 0.9), ("oblique_1", 0.9))
 
 
-def gated_pairing(params: BapGatingParams, pairing: stdp.StdpParams, conductances_nS: tuple, onset_ms: float,
-                  dt_ms: float = 10.0, sites: tuple = PAIRING_SITES, spec=None) -> pd.DataFrame:
+def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductances_nS: tuple, onset_ms: float,
+                  delta_t_ms: float = 10.0, sites: tuple = PAIRING_SITES, spec=None) -> pd.DataFrame:
     """STDP pairing (biophysical Ca) at plastic synapses on ``sites`` ((branch, x) pairs), without
     inhibition and with the inhibition of ``params`` at each conductance (nS) of conductances_nS,
     onset relative to every somatic spike. One row per synapse and conductance (0: control):
@@ -266,8 +253,8 @@ def gated_pairing(params: BapGatingParams, pairing: stdp.StdpParams, conductance
     beyond = [cell.is_beyond(Site(f"{b}@{x}", branch=b, x=x), barrier) for b, x in sites]
     del cell
     pairing = replace(pairing, ca_mode="biophysical", synapse_region="dendrites")
-    latency = stdp.post_latency_ms(spec, pairing)
-    thresholds = [stdp.calibrate_thresholds(spec, replace(pairing, synapse_branch=b, synapse_x=x), latency)
+    latency = post_latency_ms(spec, pairing)
+    thresholds = [calibrate_thresholds(spec, replace(pairing, synapse_branch=b, synapse_x=x))
                   for b, x in sites]
     period = 1000.0 / pairing.frequency_hz
     spike_times = tuple(pairing.settle_ms + k * period + latency + onset_ms for k in range(pairing.n_pairs))
@@ -276,7 +263,7 @@ def gated_pairing(params: BapGatingParams, pairing: stdp.StdpParams, conductance
         extra = ()
         if g > 0:
             extra = (replace(inhibition_group(params, g, 0.0), sources=(ExplicitSpikes(spike_times),)),)
-        rows = stdp.run_timing(spec, pairing, dt_ms, latency, thresholds, extra_groups=extra, sites=sites)
+        rows = run_timing(spec, pairing, delta_t_ms, latency, thresholds, extra_groups=extra, sites=sites)
         rows.insert(0, "g_nS", g)
         rows.insert(1, "onset_ms", onset_ms)
         rows.insert(2, "site", [f"{b}:{x:g}" for b, x in sites])

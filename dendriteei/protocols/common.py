@@ -1,11 +1,13 @@
-"""What every protocol shares: the cell choice, numerics and the result type."""
+"""What every protocol shares: the cell choice, numerics, the result type and timed extra events."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from ..catalogue import event_weights
 from ..cells import l5_pyramidal, point_soma, vogels_soma
 from ..parameters import ParameterError, parameter
 from ..spec import CellSpec
@@ -26,9 +28,12 @@ class RunParams:
 
 @dataclass
 class ProtocolResult:
-    """A protocol's tidy summary table (one row per condition and site) and its traces."""
+    """A protocol's tidy summary table (one row per condition and site), its recorded traces
+    (long table: site, variable, unit, distance_um, t_ms, value, plus condition columns) and
+    further named tables (curves, time courses)."""
     summary: pd.DataFrame
     traces: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def cell_spec(name: str) -> CellSpec:
@@ -44,19 +49,42 @@ def cell_spec(name: str) -> CellSpec:
                          "nor an existing .swc / .json file")
 
 
-def spike_latency_ms(spec, params: RunParams, amplitude_nA: float, duration_ms: float,
-                     amplitude_name: str) -> float:
-    """Delay (ms) from the onset of a somatic current pulse to the soma's −20 mV crossing.
-    Raises if the pulse does not evoke exactly one spike (``amplitude_name`` names the
-    parameter to change)."""
-    from ..engine import Simulation, Site, build
-    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
-    soma = Site("soma", region="soma")
-    sim.record_spikes(soma)
-    sim.current_pulse(soma, amplitude_nA, params.settle_ms, duration_ms)
-    spikes = sim.run(params.settle_ms + duration_ms + 45.0).spikes_ms["soma"]
-    sim.release()
-    if len(spikes) != 1:
-        raise ParameterError(f"{amplitude_name} = {amplitude_nA} nA gives {len(spikes)} somatic spikes "
-                             "per pulse; choose an amplitude that gives exactly 1")
-    return float(spikes[0] - params.settle_ms)
+class EventInputs:
+    """Extra NetCon events and Python callbacks queued at every finitialize: post (kind-1)
+    and excitatory-population (kind-2) events to given point processes at exact times, and
+    readouts during the run. Release it (:meth:`release`) before ``Simulation.release()``,
+    so that its NetCons go before the point processes they target."""
+
+    def __init__(self, h):
+        self.h = h
+        self.netcons = []    # (NetCon, times in ms)
+        self.callbacks = []  # (time in ms, callable)
+        self.handler = h.FInitializeHandler(self._queue)
+
+    def connect(self, point, times_ms, kind: str, weight_uS: float = 0.0):
+        """A source-less NetCon to the dei_gaba ``point`` with the weight vector of an event of
+        ``kind`` (catalogue.EVENT_KINDS) carrying weight_uS, delivering events at ``times_ms``."""
+        netcon = self.h.NetCon(None, point)
+        for slot, value in enumerate(event_weights("dei_gaba", kind, weight_uS)):
+            netcon.weight[slot] = value
+        netcon.delay = 0.0
+        self.netcons.append((netcon, np.asarray(times_ms, dtype=float)))
+        return netcon
+
+    def call_at(self, t_ms: float, callback) -> None:
+        """Call ``callback()`` when the run reaches t_ms (CVODE: at t_ms exactly; fixed step: at
+        the end of the step that contains t_ms)."""
+        self.callbacks.append((float(t_ms), callback))
+
+    def _queue(self) -> None:
+        for netcon, times in self.netcons:
+            for t in times:
+                netcon.event(float(t))
+        cvode = self.h.CVode()
+        for t, callback in self.callbacks:
+            cvode.event(t, callback)
+
+    def release(self) -> None:
+        self.handler = None
+        self.callbacks.clear()
+        self.netcons.clear()

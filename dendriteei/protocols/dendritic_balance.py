@@ -4,7 +4,7 @@ excitation per dendritic branch; with the somatic spike as post signal only glob
 Design. Vogels et al. 2011 (Science 334:1569) single-cell setup spread over dendritic branches
 of ``l5_pyramidal``. Signal groups k = 1…K fire as Poisson processes with a 5 ms dead time at
 r_k(t) = 5 Hz + 500 Hz · max(0, s_k(t)), s_k an Ornstein–Uhlenbeck signal (τ 50 ms), exactly the
-inputs of :mod:`.inhibitory_balance`. Every chosen branch carries ``n_exc_per_group`` excitatory
+inputs of :mod:`dendriteei.inputs`. Every chosen branch carries ``n_exc_per_group`` excitatory
 ExpSyn inputs per group, spread along the branch, with weights tuned over the groups as in
 Vogels 2011, w = base + amplitude/(1 + d⁴), but with a different preferred group per branch
 (evenly spaced over the groups; d is the circular group distance, so summed over the branches
@@ -37,7 +37,6 @@ Numerics: fixed step. CVODE is ~9× slower here (0.3 s of input: 61 s against 6.
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -45,17 +44,18 @@ import numpy as np
 import pandas as pd
 
 from .. import balance
+from ..catalogue import GABA_POST_SOURCES, GABA_WINDOWS
 from ..engine import Simulation, Site, build
+from ..inputs import dead_time_poisson, group_signals, rates_hz
 from ..kernels import dual_exponential_factor, kernel_filter
 from ..parameters import ParameterError, parameter, validate
 from ..spec import CellSpec
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
-from .inhibitory_balance import dead_time_poisson, group_signals, rates_hz
 
 CONDITIONS = ("local", "somatic")
-#: dei_gaba post_source of the branch synapses per condition (mod/dei_gaba.mod).
-POST_SOURCE = {"local": 1, "somatic": 0}
+#: dei_gaba post_source of the branch synapses per condition (catalogue.GABA_POST_SOURCES).
+POST_SOURCE = {"local": GABA_POST_SOURCES["local_voltage"], "somatic": GABA_POST_SOURCES["soma"]}
 #: Grid (ms) on which group conductances are reconstructed and balance is measured: 20 samples
 #: per fast window of dendriteei.balance (10 ms).
 GRID_MS = 0.5
@@ -140,8 +140,8 @@ class _Inputs:
 
 def make_inputs(params: DendriticBalanceParams, duration_s: float, rng: np.random.Generator) -> _Inputs:
     """Signals for the K groups over duration_s and every input's spike train (ms)."""
-    signals = group_signals(dataclasses.replace(params, duration_s=duration_s), rng)
-    rates = rates_hz(params, signals)
+    signals = group_signals(params.n_groups, duration_s, params.signal_tau_ms, params.signal_sd, rng)
+    rates = rates_hz(signals, params.background_rate_hz, params.peak_rate_hz)
     ms = duration_s * 1000.0
 
     def trains(k, n):
@@ -183,10 +183,12 @@ def _lead_ms(params: DendriticBalanceParams) -> float:
 
 def _inh_parameters(params: DendriticBalanceParams, rise_ms: float, decay_ms: float, plastic: bool,
                     post_source: int) -> dict:
-    return {"tau_r": rise_ms, "tau_d": decay_ms, "e": params.e_inh_mV, "window": 1 if plastic else 0,
+    return {"tau_r": rise_ms, "tau_d": decay_ms, "e": params.e_inh_mV,
+            "window": GABA_WINDOWS["symmetric_hebbian" if plastic else "none"],
             "eta": params.eta_nS * 1e-3 if plastic else 0.0, "rho0_hz": params.rho0_hz, "alpha": -1.0,
             "tau_stdp": params.tau_stdp_ms, "w_min": 0.0, "w_max": params.w_inh_max_nS * 1e-3,
-            "post_source": post_source if plastic else 0, "post_threshold": params.local_threshold_mV}
+            "post_source": post_source if plastic else GABA_POST_SOURCES["soma"],
+            "post_threshold": params.local_threshold_mV}
 
 
 def _simulate(spec: CellSpec, params: DendriticBalanceParams, inputs: _Inputs, duration_s: float,
@@ -198,7 +200,7 @@ def _simulate(spec: CellSpec, params: DendriticBalanceParams, inputs: _Inputs, d
     try:
         onset, plastic = params.settle_ms, condition is not None
         w_exc = exc_weights(params) * params.g_exc_unit_nS * 1e-3        # µS
-        branch_post = POST_SOURCE[condition] if plastic else 0
+        branch_post = POST_SOURCE[condition] if plastic else GABA_POST_SOURCES["soma"]
         sst, pv = {}, {}
         for b, branch in enumerate(params.branches):
             for k in range(params.n_groups):
@@ -213,7 +215,7 @@ def _simulate(spec: CellSpec, params: DendriticBalanceParams, inputs: _Inputs, d
                         sites=((branch, (j + 0.5) / params.n_inh_per_group),), weight=w_inh[b, k, j] * 1e-3,
                         parameters=_inh_parameters(params, params.sst_tau_rise_ms, params.sst_tau_decay_ms,
                                                    plastic, branch_post),
-                        receives_post_spikes=plastic and branch_post == 0, post_threshold_mV=params.ap_threshold_mV))
+                        receives_post_spikes=plastic and branch_post == GABA_POST_SOURCES["soma"], post_threshold_mV=params.ap_threshold_mV))
             site = Site(branch, branch=branch, x=0.5)
             sim.record(site, ("v", "cai"))
             sim.record_spikes(site, threshold_mV=params.local_threshold_mV)
@@ -222,7 +224,8 @@ def _simulate(spec: CellSpec, params: DendriticBalanceParams, inputs: _Inputs, d
                 pv[k, j] = sim.add_synapses(SynapseGroup(
                     f"pv_{k}_{j}", "soma", "dei_gaba", (ExplicitSpikes(tuple(times + onset)),),
                     sites=((spec.root.name, 0.5),), weight=w_pv[k, j] * 1e-3,
-                    parameters=_inh_parameters(params, params.pv_tau_rise_ms, params.pv_tau_decay_ms, plastic, 0),
+                    parameters=_inh_parameters(params, params.pv_tau_rise_ms, params.pv_tau_decay_ms, plastic,
+                                               GABA_POST_SOURCES["soma"]),
                     receives_post_spikes=plastic, post_threshold_mV=params.ap_threshold_mV))
         soma = Site("soma", branch=spec.root.name, x=0.5)
         sim.record(soma, ("v", "cai"))
@@ -359,8 +362,8 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
     branch middle; somatic spikes at the soma), r_fast, lag_ms, r_slow, temporal_balance
     (tight / loose / none, of the site's total E and I conductance); per condition and phase
     global_r_pooled, global_r_within_mean (branches only), global_ei_ratio (current magnitudes).
-    The 'before' rows are one probe, repeated under each condition. Traces: the learning time
-    course per condition, bin and site (rate_hz of post events, v and cai mean/SD)."""
+    The 'before' rows are one probe, repeated under each condition. Table time_course: the learning
+    time course per condition, bin and site (rate_hz of post events, v and cai mean/SD)."""
     spec = spec or cell_spec(params.cell)
     _check(params, spec)
     rng = np.random.default_rng(params.seed)
@@ -381,7 +384,7 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
                                              learned["w_pv"], condition, "after")))
     summary = _global_columns(pd.concat(rows, ignore_index=True))
     summary["rho0_hz"] = params.rho0_hz
-    return ProtocolResult(summary, pd.concat(courses, ignore_index=True))
+    return ProtocolResult(summary, tables={"time_course": pd.concat(courses, ignore_index=True)})
 
 
 # -- helpers for readers -----------------------------------------------------------------------
@@ -390,9 +393,3 @@ def site_metrics(summary: pd.DataFrame) -> pd.DataFrame:
     columns = ["condition", "phase", "site", "tag", "r_detailed", "r_weights", "v_mean_mV", "v_sd_mV",
                "ca_mean_uM", "ca_sd_uM", "event_rate_hz", "r_fast", "lag_ms", "r_slow", "temporal_balance"]
     return summary.drop_duplicates(["condition", "phase", "site"])[columns].reset_index(drop=True)
-
-
-def global_metrics(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per condition and phase with the global columns."""
-    columns = ["condition", "phase", "global_r_pooled", "global_r_within_mean", "global_ei_ratio"]
-    return summary.drop_duplicates(["condition", "phase"])[columns].reset_index(drop=True)

@@ -40,7 +40,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..balance import pearson
+from ..catalogue import GABA_POST_SOURCES, GABA_WINDOWS
 from ..engine import Simulation, Site, build
+from ..inputs import dead_time_poisson, exc_tuning, group_signals, rates_hz
 from ..kernels import dual_exponential_factor, kernel_filter
 from ..parameters import ParameterError, parameter, validate
 from ..spec import CellSpec, SpecError
@@ -49,8 +52,6 @@ from .common import ProtocolResult, RunParams, cell_spec
 
 TARGETS = ("point", "pyramidal")
 SPIKE_MODELS = ("lif", "cell")
-#: Grid (ms) of the input signals: the time step of Vogels et al.'s code (ModelDB 143751).
-SIGNAL_DT_MS = 0.1
 #: Series resistance (MΩ) of the LIF reset clamp: 1 kΩ holds the soma at V_reset against the
 #: largest synaptic conductances here (≤ 1 µS) within 0.1 %.
 RESET_CLAMP_RS_MOHM = 1e-3
@@ -116,51 +117,6 @@ class InhibitoryBalanceParams(RunParams):
                                    "synapses alternate between them")
     inh_region: str = parameter("soma", "", doc="region of I inputs (target=pyramidal): soma or perisomatic")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of signals, spikes and weight jitter")
-
-
-# -- inputs -------------------------------------------------------------------------------
-def group_signals(params: InhibitoryBalanceParams, rng: np.random.Generator) -> np.ndarray:
-    """Normalised signals s_k(t) on the SIGNAL_DT_MS grid, shape (n_groups, steps): stationary
-    Ornstein–Uhlenbeck processes (τ signal_tau_ms, SD signal_sd), sampled exactly."""
-    from scipy.signal import lfilter  # imported here: scipy.signal costs ~1 s at import
-    steps = int(round(params.duration_s * 1000.0 / SIGNAL_DT_MS)) + 1
-    a = math.exp(-SIGNAL_DT_MS / params.signal_tau_ms)
-    kicks = rng.normal(0.0, params.signal_sd * math.sqrt(1.0 - a * a), (params.n_groups, steps))
-    start = rng.normal(0.0, params.signal_sd, params.n_groups)
-    return lfilter([1.0], [1.0, -a], kicks, axis=1, zi=(a * start)[:, None])[0]
-
-
-def rates_hz(params: InhibitoryBalanceParams, signals: np.ndarray) -> np.ndarray:
-    return params.background_rate_hz + params.peak_rate_hz * np.maximum(signals, 0.0)
-
-
-def dead_time_poisson(rate_hz: np.ndarray, duration_ms: float, dead_ms: float,
-                      rng: np.random.Generator) -> np.ndarray:
-    """Spike times (ms) of an inhomogeneous Poisson process with rate rate_hz (on the
-    SIGNAL_DT_MS grid) and an absolute dead time: thinning, then candidates inside the dead
-    time of the last kept spike are removed."""
-    peak = float(rate_hz.max())
-    if peak <= 0.0:
-        return np.empty(0)
-    n = rng.poisson(peak * duration_ms / 1000.0)
-    t = np.sort(rng.uniform(0.0, duration_ms, n))
-    index = np.minimum((t / SIGNAL_DT_MS).astype(int), len(rate_hz) - 1)
-    t = t[rng.random(n) * peak < rate_hz[index]]
-    while dead_ms > 0.0 and len(t) > 1:
-        close = np.diff(t) < dead_ms
-        if not close.any():
-            break
-        # the first of each run of too-close spikes follows a kept spike: drop it, then re-check
-        first = close & ~np.concatenate(([False], close[:-1]))
-        t = np.delete(t, np.flatnonzero(first) + 1)
-    return t
-
-
-def exc_tuning(params: InhibitoryBalanceParams, rng: np.random.Generator) -> np.ndarray:
-    """E weights (units), shape (n_groups, n_exc_per_group) (Vogels 2011, inhib_plasticity.m)."""
-    k = np.arange(1, params.n_groups + 1)[:, None]
-    bell = params.tuning_base + params.tuning_amplitude / (1.0 + (k - params.preferred_group) ** 4.0)
-    return bell + rng.uniform(0.0, params.tuning_jitter, (params.n_groups, params.n_exc_per_group))
 
 
 # -- cell and layout ------------------------------------------------------------------------
@@ -233,7 +189,7 @@ class _LifReset:
 def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) -> ProtocolResult:
     """Summary: one row per group (group, w_exc, w_inh_initial, w_inh_final in nS per synapse;
     g_exc_mean, g_inh_mean in nS and i_exc_mean, i_inh_mean in nA summed over the group and
-    averaged over the final measure_fraction; input_rate_hz per input; rho0_hz). Traces: one row per
+    averaged over the final measure_fraction; input_rate_hz per input; rho0_hz). Table time_course: one row per
     bin (t_s at the bin end from input onset, rate_hz, r_ei = Pearson r of the group means of
     E and I weights, NaN while I weights are flat, w_inh_mean in nS)."""
     _check(params)
@@ -246,9 +202,10 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     rng = np.random.default_rng(params.seed)
     duration_ms = params.duration_s * 1000.0
     onset = params.settle_ms
-    signals = group_signals(params, rng)
-    rates = rates_hz(params, signals)
-    w_exc = exc_tuning(params, rng) * params.exc_weight_scale
+    signals = group_signals(params.n_groups, params.duration_s, params.signal_tau_ms, params.signal_sd, rng)
+    rates = rates_hz(signals, params.background_rate_hz, params.peak_rate_hz)
+    w_exc = exc_tuning(params.n_groups, params.n_exc_per_group, params.preferred_group, params.tuning_base,
+                       params.tuning_amplitude, params.tuning_jitter, rng) * params.exc_weight_scale
     n_exc, n_inh = params.n_exc_per_group, params.n_inh_per_group
     exc_spikes = [[dead_time_poisson(rates[k], duration_ms, params.input_refractory_ms, rng) + onset
                    for _ in range(n_exc)] for k in range(params.n_groups)]
@@ -275,10 +232,10 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
                        tuple(ExplicitSpikes(tuple(inh_spikes[k][i])) for k, i in inh_members),
                        n=len(inh_members), weight=params.w_inh_initial * unit_i,
                        parameters={"tau_d": params.tau_inh_ms, "tau_r": params.tau_inh_rise_ms,
-                                   "e": params.e_inh_mV, "window": 1, "eta": params.eta * unit_i,
+                                   "e": params.e_inh_mV, "window": GABA_WINDOWS["symmetric_hebbian"], "eta": params.eta * unit_i,
                                    "rho0_hz": params.rho0_hz, "tau_stdp": params.tau_stdp_ms,
                                    "alpha": -1.0, "w_min": 0.0, "w_max": params.w_inh_max * unit_i,
-                                   "post_source": 0},
+                                   "post_source": GABA_POST_SOURCES["soma"]},
                        distances_um=(0.0,) * len(inh_members) if inh_region == "soma" else (),
                        receives_post_spikes=True, post_threshold_mV=threshold)
     placed_inh = sim.add_synapses(inh)
@@ -319,7 +276,7 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     w_exc_group = w_exc.mean(axis=1) * params.g_exc_unit_nS
     binned = weights[1:n_bins + 1]
     w_inh_group = np.array([[w[inh_group == k].mean() for k in range(params.n_groups)] for w in binned])
-    trace = pd.DataFrame({"t_s": (edges[1:] - onset) / 1000.0, "rate_hz": counts / params.bin_s,
+    time_course = pd.DataFrame({"t_s": (edges[1:] - onset) / 1000.0, "rate_hz": counts / params.bin_s,
                           "r_ei": [pearson(w_exc_group, w) for w in w_inh_group],
                           "w_inh_mean": binned.mean(axis=1)})
 
@@ -352,37 +309,4 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     summary = pd.DataFrame(rows)
     summary.insert(1, "target", params.target)
     summary["rho0_hz"] = params.rho0_hz
-    return ProtocolResult(summary, trace)
-
-
-# -- analysis helpers ---------------------------------------------------------------------------
-def pearson(x: np.ndarray, y: np.ndarray) -> float:
-    """Pearson r; NaN when either vector is constant (e.g. flat initial I weights)."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
-    if np.ptp(x) <= 1e-12 * max(1.0, np.abs(x).max()) or np.ptp(y) <= 1e-12 * max(1.0, np.abs(y).max()):
-        return float("nan")
-    return float(np.corrcoef(x, y)[0, 1])
-
-
-def cotuning_r(summary: pd.DataFrame, column: str = "w_inh_final") -> float:
-    """Pearson r across groups between E weight and the I weights in ``column``."""
-    return pearson(summary.w_exc, summary[column])
-
-
-def final_rate_hz(traces: pd.DataFrame, fraction: float = 0.2) -> float:
-    """Mean output rate over the last ``fraction`` of the bins."""
-    n = max(1, int(round(len(traces) * fraction)))
-    return float(traces.rate_hz.iloc[-n:].mean())
-
-
-def convergence_time_s(traces: pd.DataFrame, rho0_hz: float, tolerance: float = 0.3, window: int = 20) -> float:
-    """First time (s) after which the running mean rate over ``window`` bins stays within
-    ±tolerance·ρ0 of ρ0 until the end; NaN if it never does."""
-    mean = traces.rate_hz.rolling(window).mean().to_numpy()
-    inside = np.abs(mean - rho0_hz) <= tolerance * rho0_hz
-    inside[:window - 1] = False
-    if not inside[-1]:
-        return float("nan")
-    outside = np.flatnonzero(~inside)
-    first = outside[-1] + 1 if len(outside) else window - 1
-    return float(traces.t_s.iloc[first])
+    return ProtocolResult(summary, tables={"time_course": time_course})

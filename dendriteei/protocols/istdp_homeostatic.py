@@ -42,11 +42,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..catalogue import GABA_POST_SOURCES, GABA_RULES
 from ..engine import Simulation, build
 from ..parameters import ParameterError, parameter, validate
 from ..synapses import ExplicitSpikes, PoissonSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec
-from .istdp_window import EXC, POST, EventInputs
+from .common import EventInputs, ProtocolResult, RunParams, cell_spec
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,9 @@ def run(params: IstdpHomeostaticParams = IstdpHomeostaticParams(), spec=None) ->
     t_post = [t + params.pair_dt_ms for t in t_pre]
     trains = excitatory_trains(params, starts)
     exc_times = np.concatenate(trains)
-    rule = {"homeostatic": 1, "tau_H": params.tau_H_ms, "gamma_hz": params.gamma_hz, "n_exc": params.n_exc,
+    rule = {"homeostatic": GABA_RULES["homeostatic"], "tau_H": params.tau_H_ms, "gamma_hz": params.gamma_hz, "n_exc": params.n_exc,
             "tau_stdp": params.tau_stdp_ms, "tau_minus": 0.0, "w_min": 0.0, "w_max": params.w_max_uS,
-            "post_source": 0}
+            "post_source": GABA_POST_SOURCES["soma"]}
 
     sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     placed = sim.add_synapses(SynapseGroup("gaba", "soma", "dei_gaba", (ExplicitSpikes(tuple(t_pre)),),
@@ -148,11 +148,11 @@ def run(params: IstdpHomeostaticParams = IstdpHomeostaticParams(), spec=None) ->
     events = EventInputs(sim.h)
     boundary_w, samples = [], []
     try:
-        events.connect(synapse, t_post, POST)
-        events.connect(synapse, exc_times, EXC)
+        events.connect(synapse, t_post, "post")
+        events.connect(synapse, exc_times, "exc")
         for probe, t in zip(probes.points, t_post):
-            events.connect(probe, exc_times[exc_times < t], EXC)
-            events.connect(probe, (t,), POST)
+            events.connect(probe, exc_times[exc_times < t], "exc")
+            events.connect(probe, (t,), "post")
         del probe
         for t in (*starts, stops[-1]):
             events.call_at(t, lambda: boundary_w.append(float(netcon.weight[0])))

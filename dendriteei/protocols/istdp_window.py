@@ -37,17 +37,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..catalogue import GABA_POST_SOURCES, GABA_RULES, GABA_WINDOWS
 from ..engine import Simulation, build
 from ..parameters import ParameterError, parameter, validate
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import EventInputs, ProtocolResult, RunParams, cell_spec
 
-#: Window names and the ``window`` code of dei_gaba (Box 1 of Wu, Miehl & Gjorgjieva 2022).
-WINDOWS = {"symmetric_hebbian": 1, "asymmetric_hebbian": 2, "asymmetric_antihebbian": 3,
-           "symmetric_antihebbian": 4}
-#: NetCon weight[3] ("kind") of dei_gaba events: presynaptic GABA spike, postsynaptic spike,
-#: excitatory population spike (mod/dei_gaba.mod header).
-PRE, POST, EXC = 0, 1, 2
+#: The plastic windows of dei_gaba (Box 1 of Wu, Miehl & Gjorgjieva 2022; codes in the catalogue).
+WINDOWS = tuple(name for name in GABA_WINDOWS if name != "none")
 #: Margin (ms) between the start of stimulation and the earliest spike, and after the latest.
 MARGIN_MS = 10.0
 
@@ -58,7 +55,7 @@ class IstdpWindowParams(RunParams):
                           "sit on the soma and get explicit post events, so the cell does not change Δw")
     window: str = parameter("symmetric_hebbian", "", doc="iSTDP window (Wu, Miehl & Gjorgjieva 2022 Box 1); "
                             "'all': the four in one run", choices=(*WINDOWS, "all"))
-    dts_ms: tuple = parameter((-100.0, -50.0, -20.0, -10.0, -5.0, 5.0, 10.0, 20.0, 50.0, 100.0), "ms",
+    delta_ts_ms: tuple = parameter((-100.0, -50.0, -20.0, -10.0, -5.0, 5.0, 10.0, 20.0, 50.0, 100.0), "ms",
                               -500.0, 500.0, "spike timings Δt = t_post − t_pre (not 0: the order of "
                               "simultaneous events is undefined)")
     eta: float = parameter(1e-5, "µS", 0.0, 1.0, "learning rate η: Vogels et al. 2011 network η = 0.01 in "
@@ -87,15 +84,15 @@ def alpha_effective(alpha: float, rho0_hz: float, tau_stdp_ms: float) -> float:
     return alpha if alpha >= 0 else 2.0 * rho0_hz * tau_stdp_ms / 1000.0
 
 
-def pair_weight(window: int, dt_ms: float, w0: float, eta: float, alpha: float, a_plus: float = 1.0,
+def pair_weight(window: int, delta_t_ms: float, w0: float, eta: float, alpha: float, a_plus: float = 1.0,
                 a_minus: float = 1.0, tau_stdp_ms: float = 20.0, tau_minus_ms: float = 0.0,
                 w_min: float = 0.0, w_max: float = math.inf) -> float:
     """Weight after one isolated pair Δt = t_post − t_pre (ms) apart, starting from w0: the
     dei_gaba update equations (module docstring) applied event by event, clipped after each
     update. ``alpha`` is α itself (see :func:`alpha_effective`)."""
-    if window not in (1, 2, 3, 4):
+    if window not in (1, 2, 3, 4):   # the plastic GABA_WINDOWS codes
         raise ParameterError(f"window code {window} is not 1–4")
-    if dt_ms == 0:
+    if delta_t_ms == 0:
         raise ParameterError("Δt = 0: the order of simultaneous pre and post events is undefined")
     tau_post = tau_minus_ms if tau_minus_ms > 0 else tau_stdp_ms
     clip = lambda w: min(max(w, w_min), w_max)  # noqa: E731
@@ -109,17 +106,17 @@ def pair_weight(window: int, dt_ms: float, w0: float, eta: float, alpha: float, 
         change = {1: eta * x_pre, 2: eta * a_plus * x_pre, 3: -eta * a_plus * x_pre, 4: -eta * x_pre}[window]
         return clip(w + change)
 
-    if dt_ms > 0:  # pre first: the pre spike sees no post trace, the post spike sees x_pre
-        return on_post(on_pre(w0, 0.0), math.exp(-dt_ms / tau_stdp_ms))
-    return on_pre(on_post(w0, 0.0), math.exp(dt_ms / tau_post))
+    if delta_t_ms > 0:  # pre first: the pre spike sees no post trace, the post spike sees x_pre
+        return on_post(on_pre(w0, 0.0), math.exp(-delta_t_ms / tau_stdp_ms))
+    return on_pre(on_post(w0, 0.0), math.exp(delta_t_ms / tau_post))
 
 
-def pair_dw(window: int, dt_ms, eta: float, alpha: float, a_plus: float = 1.0, a_minus: float = 1.0,
+def pair_dw(window: int, delta_t_ms, eta: float, alpha: float, a_plus: float = 1.0, a_minus: float = 1.0,
             tau_stdp_ms: float = 20.0, tau_minus_ms: float = 0.0) -> np.ndarray:
     """Unbounded Δw of one pair (closed form, vectorised over Δt; NaN at Δt = 0):
     window 1 η(e^{−Δt/τ} − α) for Δt > 0, η(e^{Δt/τ₋} − α) for Δt < 0 (τ₋ = τ by default);
     2 +η a₊ e^{−Δt/τ} (Δt > 0), −η a₋ e^{Δt/τ₋} (Δt < 0); 3 the negative of 2; 4 the negative of 1."""
-    dt = np.asarray(dt_ms, dtype=float)
+    dt = np.asarray(delta_t_ms, dtype=float)
     tau_post = tau_minus_ms if tau_minus_ms > 0 else tau_stdp_ms
     with np.errstate(over="ignore"):
         pre_first = np.where(dt > 0, np.exp(-np.abs(dt) / tau_stdp_ms), 0.0)   # x_pre at the post spike
@@ -137,76 +134,35 @@ def pair_dw(window: int, dt_ms, eta: float, alpha: float, a_plus: float = 1.0, a
     return np.where(dt == 0, np.nan, dw)
 
 
-class EventInputs:
-    """Extra NetCon events and Python callbacks queued at every finitialize: post (kind-1)
-    and excitatory-population (kind-2) events to given point processes at exact times, and
-    readouts during the run. Release it (:meth:`release`) before ``Simulation.release()``,
-    so that its NetCons go before the point processes they target."""
-
-    def __init__(self, h):
-        self.h = h
-        self.netcons = []    # (NetCon, times in ms)
-        self.callbacks = []  # (time in ms, callable)
-        self.handler = h.FInitializeHandler(self._queue)
-
-    def connect(self, point, times_ms, kind: int, weight_uS: float = 0.0):
-        """A source-less NetCon to ``point`` with weight vector [weight_uS, 0, 0, kind]
-        that delivers events at ``times_ms``."""
-        netcon = self.h.NetCon(None, point)
-        netcon.weight[0] = weight_uS
-        netcon.weight[3] = kind
-        netcon.delay = 0.0
-        self.netcons.append((netcon, np.asarray(times_ms, dtype=float)))
-        return netcon
-
-    def call_at(self, t_ms: float, callback) -> None:
-        """Call ``callback()`` when the run reaches t_ms (CVODE: at t_ms exactly; fixed step: at
-        the end of the step that contains t_ms)."""
-        self.callbacks.append((float(t_ms), callback))
-
-    def _queue(self) -> None:
-        for netcon, times in self.netcons:
-            for t in times:
-                netcon.event(float(t))
-        cvode = self.h.CVode()
-        for t, callback in self.callbacks:
-            cvode.event(t, callback)
-
-    def release(self) -> None:
-        self.handler = None
-        self.callbacks.clear()
-        self.netcons.clear()
-
-
 def _check(params: IstdpWindowParams) -> None:
     validate(params)
-    if any(dt == 0 for dt in params.dts_ms):
-        raise ParameterError("dts_ms contains 0: the order of simultaneous pre and post events is undefined")
+    if any(dt == 0 for dt in params.delta_ts_ms):
+        raise ParameterError("delta_ts_ms contains 0: the order of simultaneous pre and post events is undefined")
     if params.w_init_uS > params.w_max_uS:
         raise ParameterError(f"w_init_uS = {params.w_init_uS} µS exceeds w_max_uS = {params.w_max_uS} µS")
 
 
 def analytic_curve(params: IstdpWindowParams, step_ms: float = 0.5) -> pd.DataFrame:
-    """Unbounded analytic Δw on a dense Δt grid over the range of dts_ms (NaN at 0, which
+    """Unbounded analytic Δw on a dense Δt grid over the range of delta_ts_ms (NaN at 0, which
     breaks plotted lines there), per window."""
-    low, high = min(min(params.dts_ms), -step_ms), max(max(params.dts_ms), step_ms)
+    low, high = min(min(params.delta_ts_ms), -step_ms), max(max(params.delta_ts_ms), step_ms)
     grid = np.union1d(np.arange(0.0, low - 1e-9, -step_ms), np.arange(0.0, high + 1e-9, step_ms))
     alpha = alpha_effective(params.alpha, params.rho0_hz, params.tau_stdp_ms)
     names = tuple(WINDOWS) if params.window == "all" else (params.window,)
-    return pd.DataFrame([{"window": name, "dt_ms": dt, "dw_analytic_uS": dw}
+    return pd.DataFrame([{"window": name, "delta_t_ms": dt, "dw_analytic_uS": dw}
                          for name in names
-                         for dt, dw in zip(grid, pair_dw(WINDOWS[name], grid, params.eta, alpha, params.a_plus,
+                         for dt, dw in zip(grid, pair_dw(GABA_WINDOWS[name], grid, params.eta, alpha, params.a_plus,
                                                          params.a_minus, params.tau_stdp_ms,
                                                          params.tau_minus_ms))])
 
 
 def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolResult:
-    """Δw of one isolated pre/post pair per Δt (and window): simulated and analytic. Traces:
-    the analytic window on a 0.5 ms grid (columns window, dt_ms, dw_analytic_uS)."""
+    """Δw of one isolated pre/post pair per Δt (and window): simulated and analytic. Table
+    ``analytic_curve``: the analytic window on a 0.5 ms grid (columns window, delta_t_ms, dw_analytic_uS)."""
     _check(params)
     spec = spec or cell_spec(params.cell)
     names = tuple(WINDOWS) if params.window == "all" else (params.window,)
-    cases = [(name, float(dt)) for name in names for dt in params.dts_ms]
+    cases = [(name, float(dt)) for name in names for dt in params.delta_ts_ms]
     reach = max(abs(dt) for _, dt in cases)
     center = params.settle_ms + MARGIN_MS + reach / 2.0
     pre_times = [center - dt / 2.0 for _, dt in cases]
@@ -214,18 +170,18 @@ def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolR
     alpha = alpha_effective(params.alpha, params.rho0_hz, params.tau_stdp_ms)
     values = {"eta": params.eta, "tau_stdp": params.tau_stdp_ms, "tau_minus": params.tau_minus_ms,
               "alpha": params.alpha, "rho0_hz": params.rho0_hz, "a_plus": params.a_plus,
-              "a_minus": params.a_minus, "w_min": 0.0, "w_max": params.w_max_uS, "homeostatic": 0,
-              "post_source": 0}
+              "a_minus": params.a_minus, "w_min": 0.0, "w_max": params.w_max_uS, "homeostatic": GABA_RULES["stdp_window"],
+              "post_source": GABA_POST_SOURCES["soma"]}
     sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     group = SynapseGroup("gaba", "soma", "dei_gaba", tuple(ExplicitSpikes((t,)) for t in pre_times),
                          n=len(cases), distances_um=(0.0,) * len(cases), parameters=values,
-                         varying={"window": tuple(WINDOWS[name] for name, _ in cases)},
+                         varying={"window": tuple(GABA_WINDOWS[name] for name, _ in cases)},
                          weight=params.w_init_uS)
     placed = sim.add_synapses(group)
     events = EventInputs(sim.h)
     try:
         for point, t_post in zip(placed.points, post_times):
-            events.connect(point, (t_post,), POST)
+            events.connect(point, (t_post,), "post")
         del point
         sim.run(center + reach / 2.0 + MARGIN_MS)
         weights = placed.weights()  # dei_gaba changes each input NetCon's weight[0] in place
@@ -236,11 +192,11 @@ def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolR
     rows = []
     for (name, dt), t_pre, t_post, w_after, posts in zip(cases, pre_times, post_times, weights, n_post):
         w_after = float(w_after)
-        w_expected = pair_weight(WINDOWS[name], dt, params.w_init_uS, params.eta, alpha, params.a_plus,
+        w_expected = pair_weight(GABA_WINDOWS[name], dt, params.w_init_uS, params.eta, alpha, params.a_plus,
                                  params.a_minus, params.tau_stdp_ms, params.tau_minus_ms, 0.0, params.w_max_uS)
         dw, dw_analytic = w_after - params.w_init_uS, w_expected - params.w_init_uS
-        rows.append({"window": name, "dt_ms": dt, "t_pre_ms": t_pre, "t_post_ms": t_post,
+        rows.append({"window": name, "delta_t_ms": dt, "t_pre_ms": t_pre, "t_post_ms": t_post,
                      "w_before_uS": params.w_init_uS, "w_after_uS": w_after, "dw_uS": dw,
                      "dw_analytic_uS": dw_analytic, "error_uS": dw - dw_analytic,
                      "alpha": alpha, "n_post": int(posts)})
-    return ProtocolResult(pd.DataFrame(rows), analytic_curve(params))
+    return ProtocolResult(pd.DataFrame(rows), tables={"analytic_curve": analytic_curve(params)})

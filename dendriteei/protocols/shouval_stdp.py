@@ -30,19 +30,15 @@ import numpy as np
 import pandas as pd
 
 from .. import plasticity
+from ..catalogue import GLU_CA_MODES, GLU_NMDA_CA_GAIN, GLU_RULES
 from ..engine import Simulation, Site, build
 from ..parameters import ParameterError, parameter
 from ..spec import MEMBRANE
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
 
-#: Paper's Fig. 3C regions (Δt = t_post − t_pre, ms): I LTD, II LTP, III LTD (legend of Fig. 3,
-#: PMC125058).
-PAPER_REGIONS_MS = {"I_ltd": (-30.0, -5.0), "II_ltp": (0.0, 45.0), "III_ltd": (45.0, 100.0)}
 #: Clamp voltage (mV) at which the paper's pairing LTD begins (Fig. 3A): the Ca calibration point.
 LTD_ONSET_MV = -62.5
-#: dei_glu default NMDA Ca gain (µM per nA·ms; arithmetic in mod/dei_glu.mod).
-DEFAULT_NMDA_CA_GAIN = 247.0
 _SHOUVAL = plasticity.ShouvalParams()
 
 
@@ -56,7 +52,7 @@ class ShouvalStdpParams(RunParams):
     passive: bool = parameter(True, "", doc="keep only the leak and membrane paints of the cell (under the "
                               "clamp, voltage-gated channels only add clamp current and clamp error)")
     settle_ms: float = parameter(100.0, "ms", 0.0, 5000.0, "time at rest before the first pairing")
-    dts_ms: tuple = parameter((-100.0, -50.0, -20.0, -10.0, 10.0, 20.0, 50.0, 100.0), "ms", -500.0, 500.0,
+    delta_ts_ms: tuple = parameter((-100.0, -50.0, -20.0, -10.0, 10.0, 20.0, 50.0, 100.0), "ms", -500.0, 500.0,
                               "spike timings Δt = t_post − t_pre")
     # Shouval et al. 2002 Fig. 3C: 100 pairings at 1 Hz (CaDP-MatLab 'VST': nr_pre_spikes 100, 1 Hz)
     n_pairs: int = parameter(100, "", 1, 1000, "number of pairings (Shouval 2002 Fig. 3C: 100)")
@@ -146,7 +142,7 @@ def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float,
     else:
         t_cmd, v_cmd = np.array([0.0, t_stop_ms + 1.0]), np.array([hold_mV, hold_mV])
     sim.voltage_command(soma, t_cmd, v_cmd)
-    values = {"ca_mode": 1, "rule": 2,         # biophysical Ca, Shouval rule (mod/dei_glu.mod)
+    values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"],
               "vgcc_gain": 0.0,                # Ca from this synapse's NMDA current only (as the paper)
               "tau_ca": params.tau_ca_ms, "tau_d_nmda": params.tau_d_nmda_ms, "nmda_ca_gain": gain,
               "e": params.ca_reversal_mV,
@@ -170,40 +166,44 @@ def calibrate_gain(spec, params: ShouvalStdpParams) -> float:
     −62.5 mV (Shouval 2002 Fig. 3A: LTD onset) gives a Ca peak of α₁ = 0.35 µM. c is linear
     in the gain, so one run suffices."""
     probe = _pairing(spec, params, (params.settle_ms,), (), params.settle_ms + 500.0,
-                     DEFAULT_NMDA_CA_GAIN, hold_mV=LTD_ONSET_MV)
+                     GLU_NMDA_CA_GAIN, hold_mV=LTD_ONSET_MV)
     if not probe["c_peak_uM"] > 0:
         raise ParameterError("no NMDA Ca at −62.5 mV: cannot calibrate the Ca gain")
-    return DEFAULT_NMDA_CA_GAIN * _SHOUVAL.alpha1_uM / probe["c_peak_uM"]
+    return GLU_NMDA_CA_GAIN * _SHOUVAL.alpha1_uM / probe["c_peak_uM"]
 
 
-def pair_times(params: ShouvalStdpParams, dt_ms: float) -> tuple[np.ndarray, np.ndarray, float]:
+def pair_times(params: ShouvalStdpParams, delta_t_ms: float) -> tuple[np.ndarray, np.ndarray, float]:
     """(pre times, post times, t_stop) of n_pairs pairings; the earlier spike of pair k is at
     settle_ms + k/frequency; the run ends one period after the later spike of the last pair."""
     period = 1000.0 / params.frequency_hz
     first = params.settle_ms + period * np.arange(params.n_pairs)
-    pre = first + max(0.0, -dt_ms)
-    return pre, pre + dt_ms, params.settle_ms + params.n_pairs * period + abs(dt_ms)
+    pre = first + max(0.0, -delta_t_ms)
+    return pre, pre + delta_t_ms, params.settle_ms + params.n_pairs * period + abs(delta_t_ms)
 
 
-def run_timing(spec, params: ShouvalStdpParams, dt_ms: float, gain: float) -> tuple[dict, pd.DataFrame]:
-    """One Δt: the summary row and the Ca/voltage trace of the last pairing."""
-    if abs(dt_ms) >= 1000.0 / params.frequency_hz / 2:
-        raise ParameterError(f"|Δt| = {abs(dt_ms)} ms must be below half the pairing period")
-    pre, post, t_stop = pair_times(params, dt_ms)
+def run_timing(spec, params: ShouvalStdpParams, delta_t_ms: float, gain: float) -> tuple[dict, pd.DataFrame]:
+    """One Δt: the summary row and the traces (synaptic Ca in µM, clamped soma voltage in mV) from
+    50 ms before to 300 ms after the earlier spike of the last pairing (t_ms relative to it)."""
+    if abs(delta_t_ms) >= 1000.0 / params.frequency_hz / 2:
+        raise ParameterError(f"|Δt| = {abs(delta_t_ms)} ms must be below half the pairing period")
+    pre, post, t_stop = pair_times(params, delta_t_ms)
     out = _pairing(spec, params, pre, post, t_stop, gain)
     t, c = out["t"], out["c"]
     alpha1, alpha2 = _SHOUVAL.alpha1_uM, _SHOUVAL.alpha2_uM
     # time in the LTD band (α₁ < c < α₂) and above α₂ over the protocol (c resampled every 0.05 ms)
     grid = np.arange(t[0], t[-1], 0.05)
     cg = np.interp(grid, t, c)
-    row = {"dt_ms": dt_ms, "w_before": out["w_before"], "w_after": out["w_after"],
+    row = {"delta_t_ms": delta_t_ms, "w_before": out["w_before"], "w_after": out["w_after"],
            "change": out["w_after"] / out["w_before"], "c_peak_uM": out["c_peak_uM"],
            "time_ltd_band_ms": float(np.sum((cg > alpha1) & (cg < alpha2)) * 0.05),
            "time_above_alpha2_ms": float(np.sum(cg >= alpha2) * 0.05),
            "nmda_ca_gain": gain, "n_pairs": params.n_pairs, "frequency_hz": params.frequency_hz}
     last = min(pre[-1], post[-1])
     keep = (t >= last - 50.0) & (t <= last + 300.0)
-    trace = pd.DataFrame({"dt_ms": dt_ms, "t_ms": t[keep] - last, "c_uM": c[keep], "v_mV": out["v"][keep]})
+    trace = pd.concat([pd.DataFrame({"site": site, "variable": variable, "unit": unit, "distance_um": 0.0,
+                                     "t_ms": t[keep] - last, "value": values[keep], "delta_t_ms": delta_t_ms})
+                       for site, variable, unit, values in (("syn[0]", "c", "uM", c), ("soma", "v", "mV", out["v"]))],
+                      ignore_index=True)
     return row, trace
 
 
@@ -213,7 +213,7 @@ def run(params: ShouvalStdpParams = ShouvalStdpParams(), spec=None) -> ProtocolR
     spec = spec or cell_spec(params.cell)
     gain = params.nmda_ca_gain or calibrate_gain(spec, params)
     rows, traces = [], []
-    for dt in params.dts_ms:
+    for dt in params.delta_ts_ms:
         row, trace = run_timing(spec, params, float(dt), gain)
         rows.append(row)
         traces.append(trace)

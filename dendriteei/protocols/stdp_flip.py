@@ -28,18 +28,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..catalogue import GABA_WINDOWS, GLU_NMDA_CA_GAIN, GLU_VGCC_GAIN
 from ..interneurons import preset
+from ..pairing import PairingSettings, calcium_peaks, post_latency_ms, run_timing, thresholds
 from ..parameters import ParameterError, parameter, validate
 from ..synapses import ExplicitSpikes, SynapseGroup
-from . import stdp
 from .common import ProtocolResult, RunParams, cell_spec
 
 CONDITIONS = ("control", "sst", "pv", "disinhibition")
 RULES = ("graupner_brunel", "shouval")
 SITE_NAMES = ("proximal", "distal")
-#: dei_glu default Ca gains (mod/dei_glu.mod), scaled together for the Shouval rule.
-DEFAULT_NMDA_CA_GAIN = 247.0
-DEFAULT_VGCC_GAIN = 1.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ class StdpFlipParams(RunParams):
     cvode: bool = parameter(True, "", doc="use CVODE (pairing at 1 Hz is mostly quiet)")
     rules: tuple = parameter(("graupner_brunel",), "", doc="plasticity rules: graupner_brunel, shouval")
     conditions: tuple = parameter(CONDITIONS, "", doc="inhibition conditions: " + ", ".join(CONDITIONS))
-    dts_ms: tuple = parameter((-50.0, -20.0, -10.0, 10.0, 20.0, 50.0), "ms", -500.0, 500.0,
+    delta_ts_ms: tuple = parameter((-50.0, -20.0, -10.0, 10.0, 20.0, 50.0), "ms", -500.0, 500.0,
                               "spike timings Δt = t_post − t_pre")
     n_pairs: int = parameter(60, "", 1, 1000, "pairings (Graupner & Brunel 2012 Fig. 2: 60)")
     frequency_hz: float = parameter(1.0, "Hz", 0.01, 100.0, "pairing frequency (GB 2012: 1 Hz)")
@@ -87,9 +85,9 @@ def plastic_sites(params: StdpFlipParams) -> tuple:
     return pair + pair
 
 
-def pairing_params(params: StdpFlipParams, rule: str) -> stdp.StdpParams:
-    """The STDP pairing settings for one rule (biophysical Ca, half the synapses DOWN)."""
-    return stdp.StdpParams(cell=params.cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol,
+def pairing_settings(params: StdpFlipParams, rule: str) -> PairingSettings:
+    """The pairing settings for one rule (biophysical Ca, half the synapses DOWN)."""
+    return PairingSettings(dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol,
                            settle_ms=params.settle_ms, ca_mode="biophysical", rule=rule,
                            n_pairs=params.n_pairs, frequency_hz=params.frequency_hz,
                            synapse_region="dendrites", n_synapses=4, initial_state="mixed",
@@ -107,26 +105,26 @@ class Calibration:
 def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
     """Spike latency, thresholds per site, and for the Shouval rule the Ca gain scaling
     (each distinct site's pre-only and post-only Ca peaks are simulated once)."""
-    pairing = pairing_params(params, rule)
-    latency = stdp.post_latency_ms(spec, pairing)
-    peaks = {site: stdp.calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]))
+    pairing = pairing_settings(params, rule)
+    latency = post_latency_ms(spec, pairing)
+    peaks = {site: calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]))
              for site in set(plastic_sites(params))}
     sites = plastic_sites(params)
     site_values = ()
-    if rule == "shouval":
+    if rule == "shouval":   # the dei_glu default Ca gains (catalogue), scaled together
         scales = [params.shouval_pre_ca_uM / peaks[site][0] for site in sites]
-        site_values = tuple({"nmda_ca_gain": DEFAULT_NMDA_CA_GAIN * k, "vgcc_gain": DEFAULT_VGCC_GAIN * k}
+        site_values = tuple({"nmda_ca_gain": GLU_NMDA_CA_GAIN * k, "vgcc_gain": GLU_VGCC_GAIN * k}
                             for k in scales)
-    return Calibration(latency, tuple(stdp.thresholds(pairing, peaks[site]) for site in sites), site_values)
+    return Calibration(latency, tuple(thresholds(pairing, peaks[site]) for site in sites), site_values)
 
 
-def inhibition_groups(params: StdpFlipParams, condition: str, dt_ms: float, latency_ms: float,
+def inhibition_groups(params: StdpFlipParams, condition: str, delta_t_ms: float, latency_ms: float,
                       sst_nS: float | None = None) -> tuple:
     """SST (per plastic site, on its branch toward the soma) and PV (soma) inputs of a condition,
     one event per pairing. ``sst_nS`` overrides the condition's SST conductance."""
     period = 1000.0 / params.frequency_hz
     post = np.array([params.settle_ms + k * period + latency_ms for k in range(params.n_pairs)])
-    pre = post - dt_ms
+    pre = post - delta_t_ms
     sst_g = {"control": params.baseline_sst_nS, "sst": params.sst_nS, "pv": params.baseline_sst_nS,
              "disinhibition": 0.0}[condition] if sst_nS is None else sst_nS
     groups = []
@@ -135,12 +133,12 @@ def inhibition_groups(params: StdpFlipParams, condition: str, dt_ms: float, late
         sites = tuple((b, max(x - params.sst_offset_x, 0.0)) for b, x in plastic_sites(params)[:2])
         groups.append(SynapseGroup("sst", "dendrites", "dei_gaba",
                                    (ExplicitSpikes(tuple(pre + params.sst_onset_ms)),), n=2, sites=sites,
-                                   parameters={**sst.mechanism_parameters(), "window": 0, "eta": 0.0},
+                                   parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
                                    weight=sst_g * 1e-3))
     if condition == "pv" and params.pv_nS > 0:
         pv = preset("pv")
         groups.append(SynapseGroup("pv", "soma", "dei_gaba", (ExplicitSpikes(tuple(post + params.pv_onset_ms)),),
-                                   parameters={**pv.mechanism_parameters(), "window": 0, "eta": 0.0},
+                                   parameters={**pv.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
                                    weight=params.pv_nS * 1e-3))
     return tuple(groups)
 
@@ -154,18 +152,18 @@ def outcome(change: float, params: StdpFlipParams) -> str:
 
 
 def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibration, condition: str,
-                 dt_ms: float, sst_nS: float | None = None) -> list[dict]:
+                 delta_t_ms: float, sst_nS: float | None = None) -> list[dict]:
     """One pairing protocol: a row per site (group change of its DOWN and UP synapse)."""
-    pairing = pairing_params(params, rule)
-    groups = inhibition_groups(params, condition, dt_ms, calibration.latency_ms, sst_nS)
-    synapses = stdp.run_timing(spec, pairing, dt_ms, calibration.latency_ms, calibration.thresholds,
+    pairing = pairing_settings(params, rule)
+    groups = inhibition_groups(params, condition, delta_t_ms, calibration.latency_ms, sst_nS)
+    synapses = run_timing(spec, pairing, delta_t_ms, calibration.latency_ms, calibration.thresholds,
                                extra_groups=groups, sites=plastic_sites(params),
                                site_values=calibration.site_values)
     synapses["site"] = list(SITE_NAMES) * 2
     rows = []
     for site, part in synapses.groupby("site", sort=False):
         change = float(part.w_after.sum() / part.w_before.sum())
-        rows.append({"rule": rule, "condition": condition, "dt_ms": dt_ms, "site": site,
+        rows.append({"rule": rule, "condition": condition, "delta_t_ms": delta_t_ms, "site": site,
                      "distance_um": float(part.distance_um.iloc[0]),
                      "sst_nS": sum(g.weight for g in groups if g.name == "sst") * 1e3,
                      "change": change, "outcome": outcome(change, params),
@@ -184,12 +182,12 @@ def run(params: StdpFlipParams = StdpFlipParams(), spec=None) -> ProtocolResult:
     for rule in params.rules:
         calibration = calibrate(spec, params, rule)
         for condition in params.conditions:
-            for dt in params.dts_ms:
+            for dt in params.delta_ts_ms:
                 rows += pairing_rows(spec, params, rule, calibration, condition, dt)
     return ProtocolResult(pd.DataFrame(rows))
 
 
-def inhibition_scan(params: StdpFlipParams, conductances_nS, dt_ms: float = 10.0,
+def inhibition_scan(params: StdpFlipParams, conductances_nS, delta_t_ms: float = 10.0,
                     rule: str = "graupner_brunel", spec=None) -> pd.DataFrame:
     """Change per site against the SST conductance (nS) at one Δt: the walk LTP → LTD → none
     (Bar-Ilan et al. 2013), with Ca peak and θ_d, θ_p to see where it flips."""
@@ -198,7 +196,7 @@ def inhibition_scan(params: StdpFlipParams, conductances_nS, dt_ms: float = 10.0
     calibration = calibrate(spec, params, rule)
     rows = []
     for g in conductances_nS:
-        rows += pairing_rows(spec, params, rule, calibration, "sst", dt_ms, sst_nS=float(g))
+        rows += pairing_rows(spec, params, rule, calibration, "sst", delta_t_ms, sst_nS=float(g))
     return pd.DataFrame(rows)
 
 

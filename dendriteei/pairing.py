@@ -123,19 +123,18 @@ def calcium_peaks(spec, settings: PairingSettings) -> tuple:
     """(C_pre, C_post): peaks (µM) of the synapse's Ca for one pre-only and one post-only event."""
     peaks = {}
     for event in ("pre", "post"):
-        sim = Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol)
-        onset = settings.settle_ms
-        source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
-        group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), **placement(settings, 1),
-                             parameters={**_synapse_parameters(settings, None), "rule": GLU_RULES["none"]})
-        sim.add_synapses(group)
-        sim.record_synapses("cal", ("c",))
-        if event == "post":
-            sim.current_pulse(Site("soma", region="soma"), settings.post_amplitude_nA, onset,
-                              settings.post_duration_ms)
-        traces = sim.run(onset + 200.0)
-        peaks[event] = float(traces.window("cal[0]", "c", onset, onset + 200.0)[1].max())
-        sim.release()
+        with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
+            onset = settings.settle_ms
+            source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
+            group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), **placement(settings, 1),
+                                 parameters={**_synapse_parameters(settings, None), "rule": GLU_RULES["none"]})
+            sim.add_synapses(group)
+            sim.record_synapses("cal", ("c",))
+            if event == "post":
+                sim.current_pulse(Site("soma", region="soma"), settings.post_amplitude_nA, onset,
+                                  settings.post_duration_ms)
+            traces = sim.run(onset + 200.0)
+            peaks[event] = float(traces.window("cal[0]", "c", onset, onset + 200.0)[1].max())
     return peaks["pre"], peaks["post"]
 
 
@@ -149,15 +148,15 @@ def calibrate_thresholds(spec, settings: PairingSettings) -> tuple:
     return thresholds(settings, calcium_peaks(spec, settings))
 
 
-def _relative_weights(settings: PairingSettings, point) -> tuple:
-    """(w_before, w_after) from the rule's state. Graupner–Brunel: in units of the DOWN
-    weight, w = 1 + ρ(b − 1), with w_after taken once ρ has relaxed to the nearer stable
-    state (ρ → 1 if ρ > ρ*, else 0), as GB 2012 measure it. Shouval: W."""
+def _relative_weights(settings: PairingSettings, placed) -> tuple:
+    """(w_before, w_after) per synapse of a placed group, from the rule's state. Graupner–Brunel:
+    in units of the DOWN weight, w = 1 + ρ(b − 1), with w_after taken once ρ has relaxed to the
+    nearer stable state (ρ → 1 if ρ > ρ*, else 0), as GB 2012 measure it. Shouval: W."""
     if settings.rule == "shouval":
-        return point.w0_shouval, point.w_shouval
+        return placed.values("w0_shouval"), placed.values("w_shouval")
     gb = plasticity.graupner_brunel(settings.gb_set)
-    relaxed = 1.0 if point.rho > gb.rho_star else 0.0
-    return 1.0 + point.rho0 * (gb.b - 1.0), 1.0 + relaxed * (gb.b - 1.0)
+    relaxed = np.where(placed.values("rho") > gb.rho_star, 1.0, 0.0)
+    return 1.0 + placed.values("rho0") * (gb.b - 1.0), 1.0 + relaxed * (gb.b - 1.0)
 
 
 def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: float, thresholds,
@@ -170,48 +169,49 @@ def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: f
         settings = replace(settings, n_synapses=len(sites))
         if len(thresholds) != len(sites):
             raise ParameterError(f"{len(sites)} sites need {len(sites)} (θ_d, θ_p) pairs, got {len(thresholds)}")
-    sim = Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol)
-    period = 1000.0 / settings.frequency_hz
-    start = settings.settle_ms
-    soma = Site("soma", region="soma")
-    for k in range(settings.n_pairs):
-        for j in range(settings.post_spikes):
-            sim.current_pulse(soma, settings.post_amplitude_nA, start + k * period + j * settings.post_isi_ms,
-                              settings.post_duration_ms)
-    pre = RegularSpikes(settings.frequency_hz, settings.n_pairs, start + latency_ms - delta_t_ms)
-    values = _synapse_parameters(settings, None if sites else thresholds)
-    varying = {"rho0": initial_rho(settings)}
-    if sites:
-        varying.update(theta_d=tuple(t[0] for t in thresholds), theta_p=tuple(t[1] for t in thresholds))
-        for name in (site_values[0] if site_values else {}):
-            varying[name] = tuple(values[name] for values in site_values)
-    group = SynapseGroup("syn", settings.synapse_region, "dei_glu", (pre,), n=settings.n_synapses,
-                         **({"sites": tuple(sites)} if sites else placement(settings, settings.n_synapses)),
-                         parameters=values, seed=settings.seed, varying=varying,
-                         receives_post_spikes=settings.ca_mode == "phenomenological")
-    placed = sim.add_synapses(group)
-    for extra in extra_groups:
-        sim.add_synapses(extra)
-    sim.seed_noise("syn", settings.seed)
-    sim.record_synapses("syn", ("c", "efficacy"))
-    sim.record_spikes(soma)
-    traces = sim.run(start + settings.n_pairs * period)
-    rows = []
-    for i in range(settings.n_synapses):
-        t, c = traces.window(f"syn[{i}]", "c", start, np.inf)
-        efficacy = traces[(f"syn[{i}]", "efficacy")].values
-        before, after = traces.value_at(f"syn[{i}]", "efficacy", start), float(efficacy[-1])
-        w_before, w_after = _relative_weights(settings, placed.points[i])
-        rows.append({"delta_t_ms": delta_t_ms, "synapse": i, "distance_um": placed.distances_um[i],
-                     "efficacy_before_uS": before, "efficacy_after_uS": after,
-                     "w_before": w_before, "w_after": w_after, "change": w_after / w_before,
-                     "rho_before": placed.points[i].rho0, "rho_after": placed.points[i].rho,
-                     "c_peak": float(c.max()),
-                     "theta_d": placed.points[i].theta_d, "theta_p": placed.points[i].theta_p,
-                     "time_above_d_ms": placed.points[i].time_above_d,
-                     "time_above_p_ms": placed.points[i].time_above_p,
-                     "n_post_spikes": int(np.sum(traces.spikes_ms["soma"] >= start))})
-    sim.release()
+    with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
+        period = 1000.0 / settings.frequency_hz
+        start = settings.settle_ms
+        soma = Site("soma", region="soma")
+        for k in range(settings.n_pairs):
+            for j in range(settings.post_spikes):
+                sim.current_pulse(soma, settings.post_amplitude_nA, start + k * period + j * settings.post_isi_ms,
+                                  settings.post_duration_ms)
+        pre = RegularSpikes(settings.frequency_hz, settings.n_pairs, start + latency_ms - delta_t_ms)
+        values = _synapse_parameters(settings, None if sites else thresholds)
+        varying = {"rho0": initial_rho(settings)}
+        if sites:
+            varying.update(theta_d=tuple(t[0] for t in thresholds), theta_p=tuple(t[1] for t in thresholds))
+            for name in (site_values[0] if site_values else {}):
+                varying[name] = tuple(values[name] for values in site_values)
+        group = SynapseGroup("syn", settings.synapse_region, "dei_glu", (pre,), n=settings.n_synapses,
+                             **({"sites": tuple(sites)} if sites else placement(settings, settings.n_synapses)),
+                             parameters=values, seed=settings.seed, varying=varying,
+                             receives_post_spikes=settings.ca_mode == "phenomenological")
+        placed = sim.add_synapses(group)
+        for extra in extra_groups:
+            sim.add_synapses(extra)
+        sim.seed_noise("syn", settings.seed)
+        sim.record_synapses("syn", ("c", "efficacy"))
+        sim.record_spikes(soma)
+        traces = sim.run(start + settings.n_pairs * period)
+        state = {name: placed.values(name) for name in ("rho0", "rho", "theta_d", "theta_p", "time_above_d",
+                                                        "time_above_p")}
+        w_before, w_after = _relative_weights(settings, placed)
+        rows = []
+        for i in range(settings.n_synapses):
+            t, c = traces.window(f"syn[{i}]", "c", start, np.inf)
+            efficacy = traces[(f"syn[{i}]", "efficacy")].values
+            before, after = traces.value_at(f"syn[{i}]", "efficacy", start), float(efficacy[-1])
+            rows.append({"delta_t_ms": delta_t_ms, "synapse": i, "distance_um": placed.distances_um[i],
+                         "efficacy_before_uS": before, "efficacy_after_uS": after,
+                         "w_before": w_before[i], "w_after": w_after[i], "change": w_after[i] / w_before[i],
+                         "rho_before": state["rho0"][i], "rho_after": state["rho"][i],
+                         "c_peak": float(c.max()),
+                         "theta_d": state["theta_d"][i], "theta_p": state["theta_p"][i],
+                         "time_above_d_ms": state["time_above_d"][i],
+                         "time_above_p_ms": state["time_above_p"][i],
+                         "n_post_spikes": int(np.sum(traces.spikes_ms["soma"] >= start))})
     return pd.DataFrame(rows)
 
 
@@ -221,18 +221,17 @@ def clamped_pairing(v_mV: float, n_pulses: int = 100, frequency_hz: float = 1.0,
     point_soma) is held at v_mV while a somatic synapse gets n_pulses at frequency_hz (Shouval
     rule, biophysical Ca from NMDA only). Returns the relative change W_after/W_before and the Ca
     peak (µM)."""
-    sim = Simulation(build(spec or point_soma()), cvode=True)
-    soma = Site("soma", region="soma")
-    start = 200.0
-    sim.voltage_clamp(soma, v_mV, start_ms=50.0)
-    values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"], "vgcc_gain": 0.0,
-              **(synapse or {})}
-    group = SynapseGroup("syn", "soma", "dei_glu", (RegularSpikes(frequency_hz, n_pulses, start),),
-                         parameters=values)
-    placed = sim.add_synapses(group)
-    sim.record_synapses("syn", ("c",))
-    traces = sim.run(start + n_pulses * 1000.0 / frequency_hz)
-    change = placed.values("w_shouval")[0] / placed.values("w0_shouval")[0]
-    result = {"v_mV": v_mV, "change": float(change), "c_peak_uM": float(traces[("syn[0]", "c")].values.max())}
-    sim.release()
+    with Simulation(build(spec or point_soma()), cvode=True) as sim:
+        soma = Site("soma", region="soma")
+        start = 200.0
+        sim.voltage_clamp(soma, v_mV, start_ms=50.0)
+        values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"], "vgcc_gain": 0.0,
+                  **(synapse or {})}
+        group = SynapseGroup("syn", "soma", "dei_glu", (RegularSpikes(frequency_hz, n_pulses, start),),
+                             parameters=values)
+        placed = sim.add_synapses(group)
+        sim.record_synapses("syn", ("c",))
+        traces = sim.run(start + n_pulses * 1000.0 / frequency_hz)
+        change = placed.values("w_shouval")[0] / placed.values("w0_shouval")[0]
+        result = {"v_mV": v_mV, "change": float(change), "c_peak_uM": float(traces[("syn[0]", "c")].values.max())}
     return result

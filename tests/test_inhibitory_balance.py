@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from dendriteei import analysis, balance, inputs
+from dendriteei import analysis, inputs
+from dendriteei.balance import pearson
 from dendriteei.engine import Simulation, Site, build
 from dendriteei.cells import vogels_soma
 from dendriteei.parameters import ParameterError, with_overrides
@@ -45,21 +46,21 @@ def test_inhibitory_weights_become_cotuned_with_excitation(balance):
     assert analysis.cotuning_r(summary) > 0.8
     assert summary.group[summary.w_inh_final.idxmax()] == FAST.preferred_group
     assert (summary.w_inh_final > summary.w_inh_initial).all()
-    assert balance.pearson(-summary.i_exc_mean, summary.i_inh_mean) > 0.8
+    assert pearson(-summary.i_exc_mean, summary.i_inh_mean) > 0.8
 
 
 def test_vogels_soma_with_lif_reset_fires_at_the_lif_rate():
     """vogels_soma: R_in 100 MΩ and τ_m 20 ms (ModelDB 143751: g_leak 10 nS, τ 20 ms); with the
     reset a 0.2 nA step gives the LIF interval τ ln(IR/(IR − 10 mV)) + 5 ms = 18.86 ms (within
     1 %, the threshold crossing is found at the end of a 0.1 ms step)."""
-    sim = Simulation(build(vogels_soma()), dt_ms=0.1)
-    soma = Site("soma", region="soma")
-    sim.record(soma)
-    sim.record_spikes(soma, threshold_mV=-50.0)
-    sim.current_pulse(soma, 0.005, 100.0, 200.0)          # 0.5 mV step, below threshold
-    sim.current_pulse(soma, 0.2, 400.0, 200.0)
-    reset = ib._LifReset(sim, -50.0, -60.0, 5.0)
-    traces = sim.run(600.0)
+    with Simulation(build(vogels_soma()), dt_ms=0.1, spike_threshold_mV=-50.0) as sim:
+        soma = Site("soma", region="soma")
+        sim.record(soma)
+        sim.record_spikes(soma, threshold_mV=-50.0)
+        sim.current_pulse(soma, 0.005, 100.0, 200.0)          # 0.5 mV step, below threshold
+        sim.current_pulse(soma, 0.2, 400.0, 200.0)
+        sim.threshold_reset(-50.0, -60.0, 5.0, rs_MOhm=ib.RESET_CLAMP_RS_MOHM)
+        traces = sim.run(600.0)
     t, v = traces.window("soma", "v", 0.0, 400.0)
     assert np.interp(299.0, t, v) + 60.0 == pytest.approx(0.5, rel=0.01)
     assert np.interp(120.0, t, v) + 60.0 == pytest.approx(0.5 * (1 - math.exp(-1.0)), rel=0.01)
@@ -67,8 +68,6 @@ def test_vogels_soma_with_lif_reset_fires_at_the_lif_rate():
     assert len(isi) >= 5
     assert isi.mean() == pytest.approx(20.0 * math.log(2.0) + 5.0, rel=0.01)
     assert traces.window("soma", "v", 400.0, 600.0)[1].max() < -49.0
-    reset.release()
-    sim.release()
 
 
 def test_input_signals_and_dead_time():

@@ -291,16 +291,17 @@ class Simulation:
         self.gid_of(cell)
         return cell
 
-    def _detector(self, cell: BuiltCell, seg, threshold_mV: float):
-        """A NetCon watching v at ``seg`` with ``threshold_mV``. NEURON shares one threshold
-        among all NetCons watching the same node, so a second threshold there is refused."""
+    def _detector(self, cell: BuiltCell, seg, threshold_mV: float, target=None):
+        """A NetCon watching v at ``seg`` with ``threshold_mV`` (to ``target``, if given). NEURON
+        shares one threshold among all NetCons watching the same node, so a second threshold
+        there is refused."""
         key = _node_key(seg)
         known = self._thresholds.setdefault(key, float(threshold_mV))
         if known != float(threshold_mV):
             raise SpecError(f"{key[0]} node {key[1]} already detects spikes at {known} mV; NEURON shares one "
                             f"threshold per watched node, so {threshold_mV} mV cannot be used there too "
                             "(for the soma centre, set Simulation(spike_threshold_mV=...))")
-        netcon = self._h.NetCon(seg._ref_v, None, sec=seg.sec)
+        netcon = self._h.NetCon(seg._ref_v, target, sec=seg.sec)
         netcon.threshold = threshold_mV
         return netcon
 
@@ -446,8 +447,7 @@ class Simulation:
             source = target.spike_source()
             post_weights = event_weights(group.mechanism, "post")
             for point in placed.points:
-                post = self._detector(target, source, group.post_threshold_mV)
-                post.setpost(point)
+                post = self._detector(target, source, group.post_threshold_mV, point)
                 post.delay = 0.0
                 for slot, value in enumerate(post_weights):
                     post.weight[slot] = value

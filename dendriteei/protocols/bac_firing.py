@@ -62,26 +62,26 @@ def run(params: BacFiringParams = BacFiringParams(), spec=None) -> ProtocolResul
     onset = params.settle_ms
     for condition in CONDITIONS:
         cell = build(spec)
-        sim = Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
-        soma = Site("soma", region="soma")
-        dend = Site("dendrite", region="apical", distance_um=params.dendrite_distance_um)
-        hot = Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_UM)))
-        sim.record(soma, ("v",))
-        for site in (dend, hot):
-            sim.record(site, ("v", "cai"))
-        sim.record_spikes(soma)
-        if condition in ("soma", "paired"):
-            sim.current_pulse(soma, params.soma_amplitude_nA, onset, params.soma_duration_ms)
-        if condition in ("dendrite", "paired"):
-            sim.epsc_current(dend, params.epsp_peak_nA, onset + params.epsp_delay_ms,
-                             params.epsp_rise_ms, params.epsp_decay_ms)
-        traces = sim.run(onset + params.window_ms)
-        for site in (dend, hot):
-            rows.append(_summarise(condition, site.name, traces, onset, params, cell.resolve(site)[1]))
-        frame = traces.frame(sample_ms=0.1)
-        frame = frame[frame.t_ms >= onset - 10.0].assign(condition=condition)
-        frames.append(frame)
-        del sim, cell
+        with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
+            soma = Site("soma", region="soma")
+            dend = Site("dendrite", region="apical", distance_um=params.dendrite_distance_um)
+            hot = Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_UM)))
+            sim.record(soma, ("v",))
+            for site in (dend, hot):
+                sim.record(site, ("v", "cai"))
+            sim.record_spikes(soma)
+            if condition in ("soma", "paired"):
+                sim.current_pulse(soma, params.soma_amplitude_nA, onset, params.soma_duration_ms)
+            if condition in ("dendrite", "paired"):
+                sim.epsc_current(dend, params.epsp_peak_nA, onset + params.epsp_delay_ms,
+                                 params.epsp_rise_ms, params.epsp_decay_ms)
+            traces = sim.run(onset + params.window_ms)
+            for site in (dend, hot):
+                rows.append(_summarise(condition, site.name, traces, onset, params, cell.resolve(site)[1]))
+            frame = traces.frame(sample_ms=0.1)
+            frame = frame[frame.t_ms >= onset - 10.0].assign(condition=condition)
+            frames.append(frame)
+        del cell
     summary = pd.DataFrame(rows)
     summary["ca_spike"] = summary.ca_plateau_width_ms >= 10.0
     return ProtocolResult(summary, pd.concat(frames, ignore_index=True))

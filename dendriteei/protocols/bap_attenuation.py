@@ -41,18 +41,17 @@ def sites_along(cell, region: str, step_um: float) -> list[Site]:
 def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> ProtocolResult:
     """One somatic AP; per site: rest, peak, bAP amplitude (mV), latency (ms), Ca rest/peak (µM)."""
     cell = build(spec or cell_spec(params.cell))
-    sim = Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     soma = Site("soma", region="soma")
     sites = [soma] + [s for r in params.regions for s in sites_along(cell, r, params.step_um)]
-    has_ca, distance_of = {}, {}
-    for site in sites:
-        seg, distance_of[site.name] = cell.resolve(site)
-        has_ca[site.name] = seg.sec.has_membrane("dei_cad")
-        sim.record(site, ("v", "cai") if has_ca[site.name] else ("v",))
-    sim.record_spikes(soma, threshold_mV=-20.0)
+    has_ca = {site.name: cell.has_mechanism(site, "dei_cad") for site in sites}
+    distance_of = {site.name: cell.resolve(site)[1] for site in sites}
     onset = params.settle_ms
-    sim.current_pulse(soma, params.amplitude_nA, onset, params.duration_ms)
-    traces = sim.run(onset + params.window_ms)
+    with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
+        for site in sites:
+            sim.record(site, ("v", "cai") if has_ca[site.name] else ("v",))
+        sim.record_spikes(soma, threshold_mV=-20.0)
+        sim.current_pulse(soma, params.amplitude_nA, onset, params.duration_ms)
+        traces = sim.run(onset + params.window_ms)
     rows = []
     for site in sites:
         distance = distance_of[site.name]

@@ -4,10 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ..catalogue import event_weights
 from ..cells import l5_pyramidal, point_soma, vogels_soma
 from ..parameters import ParameterError, parameter
 from ..spec import CellSpec
@@ -47,44 +45,3 @@ def cell_spec(name: str) -> CellSpec:
         return CellSpec.from_json(path.read_text())
     raise ParameterError(f"cell = {name!r}: not a built-in cell ({', '.join(BUILTIN_CELLS)}) "
                          "nor an existing .swc / .json file")
-
-
-class EventInputs:
-    """Extra NetCon events and Python callbacks queued at every finitialize: post (kind-1)
-    and excitatory-population (kind-2) events to given point processes at exact times, and
-    readouts during the run. Release it (:meth:`release`) before ``Simulation.release()``,
-    so that its NetCons go before the point processes they target."""
-
-    def __init__(self, h):
-        self.h = h
-        self.netcons = []    # (NetCon, times in ms)
-        self.callbacks = []  # (time in ms, callable)
-        self.handler = h.FInitializeHandler(self._queue)
-
-    def connect(self, point, times_ms, kind: str, weight_uS: float = 0.0):
-        """A source-less NetCon to the dei_gaba ``point`` with the weight vector of an event of
-        ``kind`` (catalogue.EVENT_KINDS) carrying weight_uS, delivering events at ``times_ms``."""
-        netcon = self.h.NetCon(None, point)
-        for slot, value in enumerate(event_weights("dei_gaba", kind, weight_uS)):
-            netcon.weight[slot] = value
-        netcon.delay = 0.0
-        self.netcons.append((netcon, np.asarray(times_ms, dtype=float)))
-        return netcon
-
-    def call_at(self, t_ms: float, callback) -> None:
-        """Call ``callback()`` when the run reaches t_ms (CVODE: at t_ms exactly; fixed step: at
-        the end of the step that contains t_ms)."""
-        self.callbacks.append((float(t_ms), callback))
-
-    def _queue(self) -> None:
-        for netcon, times in self.netcons:
-            for t in times:
-                netcon.event(float(t))
-        cvode = self.h.CVode()
-        for t, callback in self.callbacks:
-            cvode.event(t, callback)
-
-    def release(self) -> None:
-        self.handler = None
-        self.callbacks.clear()
-        self.netcons.clear()

@@ -155,36 +155,6 @@ def _regions(params: InhibitoryBalanceParams, cell) -> tuple:
     return regions
 
 
-class _LifReset:
-    """Vogels' threshold and reset on a built cell: when the soma crosses the threshold, an
-    SEClamp holds it at the reset voltage for the refractory period."""
-
-    def __init__(self, sim: Simulation, threshold_mV: float, reset_mV: float, refractory_ms: float):
-        h, soma = sim.h, sim.cell.soma
-        self.h, self.sim, self.refractory_ms = h, sim, refractory_ms
-        self.clamp = h.SEClamp(soma(0.5))
-        self.clamp.rs, self.clamp.amp1, self.clamp.dur1 = RESET_CLAMP_RS_MOHM, reset_mV, 0.0
-        self.detector = h.NetCon(soma(0.5)._ref_v, None, sec=soma)
-        self.detector.threshold = threshold_mV
-        self.detector.record(self._spike)
-        self.init = h.FInitializeHandler(0, self._off)
-
-    def _off(self):
-        self.clamp.dur1 = 0.0
-
-    def _spike(self):
-        self.clamp.dur1 = self.h.t + self.refractory_ms
-        if self.sim.cvode:   # the clamp switched: restart CVODE now and when it lets go
-            self.h.CVode().re_init()
-            self.h.CVode().event(self.h.t + self.refractory_ms, self._reinit)
-
-    def _reinit(self):
-        self.h.CVode().re_init()
-
-    def release(self):
-        self.detector = self.init = self.clamp = None
-
-
 # -- run ----------------------------------------------------------------------------------------
 def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) -> ProtocolResult:
     """Summary: one row per group (group, w_exc, w_inh_initial, w_inh_final in nS per synapse;
@@ -193,12 +163,8 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     bin (t_s at the bin end from input onset, rate_hz, r_ei = Pearson r of the group means of
     E and I weights, NaN while I weights are flat, w_inh_mean in nS)."""
     _check(params)
-    sim = Simulation(build(resolve_spec(params, spec)), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
-    try:
-        exc_regions, inh_region = _regions(params, sim.cell)
-    except ParameterError:
-        sim.release()
-        raise
+    cell = build(resolve_spec(params, spec))
+    exc_regions, inh_region = _regions(params, cell)
     rng = np.random.default_rng(params.seed)
     duration_ms = params.duration_s * 1000.0
     onset = params.settle_ms
@@ -214,59 +180,55 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
 
     threshold = params.lif_threshold_mV if params.spike_model == "lif" else params.ap_threshold_mV
     unit_e, unit_i = params.g_exc_unit_nS * 1e-3, params.g_inh_unit_nS * 1e-3   # µS
-    # E: per region one ExpSyn group, synapses of the signal groups interleaved so that every
-    # group spans the region's distance range.
-    for r, region in enumerate(exc_regions):
-        members = [(k, i) for i in range(n_exc) for k in range(params.n_groups) if i % len(exc_regions) == r]
-        if not members:
-            continue
-        sources = tuple(ExplicitSpikes(tuple(exc_spikes[k][i])) for k, i in members)
-        group = SynapseGroup(f"exc_{region}", region, "ExpSyn", sources, n=len(members),
-                             parameters={"tau": params.tau_exc_ms, "e": params.e_exc_mV},
-                             distances_um=(0.0,) * len(members) if params.target == "point" else ())
-        placed = sim.add_synapses(group)
-        for nc, (k, i) in zip(placed.netcons, members):   # per-synapse tuned weights
-            nc.weight[0] = w_exc[k, i] * unit_e
-    inh_members = [(k, i) for i in range(n_inh) for k in range(params.n_groups)]
-    inh = SynapseGroup("inh", inh_region, "dei_gaba",
-                       tuple(ExplicitSpikes(tuple(inh_spikes[k][i])) for k, i in inh_members),
-                       n=len(inh_members), weight=params.w_inh_initial * unit_i,
-                       parameters={"tau_d": params.tau_inh_ms, "tau_r": params.tau_inh_rise_ms,
-                                   "e": params.e_inh_mV, "window": GABA_WINDOWS["symmetric_hebbian"], "eta": params.eta * unit_i,
-                                   "rho0_hz": params.rho0_hz, "tau_stdp": params.tau_stdp_ms,
-                                   "alpha": -1.0, "w_min": 0.0, "w_max": params.w_inh_max * unit_i,
-                                   "post_source": GABA_POST_SOURCES["soma"]},
-                       distances_um=(0.0,) * len(inh_members) if inh_region == "soma" else (),
-                       receives_post_spikes=True, post_threshold_mV=threshold)
-    placed_inh = sim.add_synapses(inh)
-    inh_group = np.array([k for k, _ in inh_members])
+    with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol,
+                    spike_threshold_mV=threshold) as sim:
+        # E: per region one ExpSyn group, synapses of the signal groups interleaved so that every
+        # group spans the region's distance range.
+        for r, region in enumerate(exc_regions):
+            members = [(k, i) for i in range(n_exc) for k in range(params.n_groups) if i % len(exc_regions) == r]
+            if not members:
+                continue
+            sources = tuple(ExplicitSpikes(tuple(exc_spikes[k][i])) for k, i in members)
+            group = SynapseGroup(f"exc_{region}", region, "ExpSyn", sources, n=len(members),
+                                 parameters={"tau": params.tau_exc_ms, "e": params.e_exc_mV},
+                                 distances_um=(0.0,) * len(members) if params.target == "point" else ())
+            sim.add_synapses(group).set_weights([w_exc[k, i] * unit_e for k, i in members])   # tuned per synapse
+        inh_members = [(k, i) for i in range(n_inh) for k in range(params.n_groups)]
+        inh = SynapseGroup("inh", inh_region, "dei_gaba",
+                           tuple(ExplicitSpikes(tuple(inh_spikes[k][i])) for k, i in inh_members),
+                           n=len(inh_members), weight=params.w_inh_initial * unit_i,
+                           parameters={"tau_d": params.tau_inh_ms, "tau_r": params.tau_inh_rise_ms,
+                                       "e": params.e_inh_mV, "window": GABA_WINDOWS["symmetric_hebbian"],
+                                       "eta": params.eta * unit_i,
+                                       "rho0_hz": params.rho0_hz, "tau_stdp": params.tau_stdp_ms,
+                                       "alpha": -1.0, "w_min": 0.0, "w_max": params.w_inh_max * unit_i,
+                                       "post_source": GABA_POST_SOURCES["soma"]},
+                           distances_um=(0.0,) * len(inh_members) if inh_region == "soma" else (),
+                           receives_post_spikes=True, post_threshold_mV=threshold)
+        placed_inh = sim.add_synapses(inh)
+        inh_group = np.array([k for k, _ in inh_members])
 
-    soma = Site("soma", region="soma")
-    sim.record(soma, ("v",))
-    sim.record_spikes(soma, threshold_mV=threshold)
-    lif = _LifReset(sim, threshold, params.reset_mV, params.refractory_ms) if params.spike_model == "lif" else None
-    n_bins = int(math.floor(params.duration_s / params.bin_s + 1e-9))
-    edges = onset + params.bin_s * 1000.0 * np.arange(n_bins + 1)
-    # I weights are sampled at the bin edges and at the end of the run
-    sample_times = np.unique(np.round(np.append(edges, onset + duration_ms), 9))
-    samples = []
+        soma = Site("soma", region="soma")
+        sim.record(soma, ("v",))
+        sim.record_spikes(soma, threshold_mV=threshold)
+        if params.spike_model == "lif":
+            sim.threshold_reset(threshold, params.reset_mV, params.refractory_ms, rs_MOhm=RESET_CLAMP_RS_MOHM)
+        n_bins = int(math.floor(params.duration_s / params.bin_s + 1e-9))
+        edges = onset + params.bin_s * 1000.0 * np.arange(n_bins + 1)
+        # I weights are sampled at the bin edges and at the end of the run
+        sample_times = np.unique(np.round(np.append(edges, onset + duration_ms), 9))
+        samples = []
 
-    def sample():
-        samples.append(placed_inh.weights())   # plastic weights live on the input NetCons
+        def sample():
+            samples.append(placed_inh.weights())   # plastic weights live on the input NetCons
 
-    def queue_samples():
         for t in sample_times[:-1]:
-            sim.h.CVode().event(float(t), sample)
-
-    sampler = sim.h.FInitializeHandler(queue_samples)
-    traces = sim.run(onset + duration_ms)
-    sample()  # the weights at the end of the run
-    out_spikes = traces.spikes_ms["soma"]
-    t_grid, v = traces["soma", "v"].t_ms, traces["soma", "v"].values
-    if lif is not None:
-        lif.release()
-    del sampler
-    sim.release()
+            sim.call_at(float(t), sample)
+        traces = sim.run(onset + duration_ms)
+        sample()  # the weights at the end of the run
+        out_spikes = traces.spikes_ms["soma"]
+        t_grid, v = traces["soma", "v"].t_ms, traces["soma", "v"].values
+    del cell
     if len(samples) != len(sample_times):
         raise RuntimeError(f"sampled the I weights {len(samples)} times, expected {len(sample_times)}")
     weights = np.array(samples) / unit_i * params.g_inh_unit_nS        # nS, shape (samples, synapses)
@@ -277,8 +239,8 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     binned = weights[1:n_bins + 1]
     w_inh_group = np.array([[w[inh_group == k].mean() for k in range(params.n_groups)] for w in binned])
     time_course = pd.DataFrame({"t_s": (edges[1:] - onset) / 1000.0, "rate_hz": counts / params.bin_s,
-                          "r_ei": [pearson(w_exc_group, w) for w in w_inh_group],
-                          "w_inh_mean": binned.mean(axis=1)})
+                                "r_ei": [pearson(w_exc_group, w) for w in w_inh_group],
+                                "w_inh_mean": binned.mean(axis=1)})
 
     # conductances and currents over the final window, from spikes, weights and kernels
     start = onset + duration_ms * (1.0 - params.measure_fraction)

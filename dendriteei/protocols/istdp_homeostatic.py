@@ -46,7 +46,7 @@ from ..catalogue import GABA_POST_SOURCES, GABA_RULES
 from ..engine import Simulation, build
 from ..parameters import ParameterError, parameter, validate
 from ..synapses import ExplicitSpikes, PoissonSpikes, SynapseGroup
-from .common import EventInputs, ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec
 
 
 @dataclass(frozen=True)
@@ -132,39 +132,30 @@ def run(params: IstdpHomeostaticParams = IstdpHomeostaticParams(), spec=None) ->
     t_post = [t + params.pair_dt_ms for t in t_pre]
     trains = excitatory_trains(params, starts)
     exc_times = np.concatenate(trains)
-    rule = {"homeostatic": GABA_RULES["homeostatic"], "tau_H": params.tau_H_ms, "gamma_hz": params.gamma_hz, "n_exc": params.n_exc,
-            "tau_stdp": params.tau_stdp_ms, "tau_minus": 0.0, "w_min": 0.0, "w_max": params.w_max_uS,
+    rule = {"homeostatic": GABA_RULES["homeostatic"], "tau_H": params.tau_H_ms, "gamma_hz": params.gamma_hz,
+            "n_exc": params.n_exc, "tau_stdp": params.tau_stdp_ms, "tau_minus": 0.0, "w_min": 0.0, "w_max": params.w_max_uS,
             "post_source": GABA_POST_SOURCES["soma"]}
 
-    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
-    placed = sim.add_synapses(SynapseGroup("gaba", "soma", "dei_gaba", (ExplicitSpikes(tuple(t_pre)),),
-                                           distances_um=(0.0,), parameters={**rule, "eta": params.eta},
-                                           weight=params.w_init_uS))
-    probes = sim.add_synapses(SynapseGroup("probe", "soma", "dei_gaba", (ExplicitSpikes(()),), n=n_epochs,
-                                           distances_um=(0.0,) * n_epochs, parameters={**rule, "eta": 0.0},
-                                           weight=0.0))
-    synapse = placed.points[0]
-    netcon = placed.netcons[0]  # carries the plastic weight in weight[0]
-    events = EventInputs(sim.h)
     boundary_w, samples = [], []
-    try:
-        events.connect(synapse, t_post, "post")
-        events.connect(synapse, exc_times, "exc")
-        for probe, t in zip(probes.points, t_post):
-            events.connect(probe, exc_times[exc_times < t], "exc")
-            events.connect(probe, (t,), "post")
-        del probe
-        for t in (*starts, stops[-1]):
-            events.call_at(t, lambda: boundary_w.append(float(netcon.weight[0])))
+    with Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
+        placed = sim.add_synapses(SynapseGroup("gaba", "soma", "dei_gaba", (ExplicitSpikes(tuple(t_pre)),),
+                                               distances_um=(0.0,), parameters={**rule, "eta": params.eta},
+                                               weight=params.w_init_uS))
+        probes = sim.add_synapses(SynapseGroup("probe", "soma", "dei_gaba", (ExplicitSpikes(()),), n=n_epochs,
+                                               distances_um=(0.0,) * n_epochs, parameters={**rule, "eta": 0.0},
+                                               weight=0.0))
+        sim.deliver(placed, 0, t_post, "post")
+        sim.deliver(placed, 0, exc_times, "exc")
+        for index, t in enumerate(t_post):
+            sim.deliver(probes, index, exc_times[exc_times < t], "exc")
+            sim.deliver(probes, index, (t,), "post")
+        for t in (*starts, stops[-1]):   # the plastic weight lives in the input NetCon's weight[0]
+            sim.call_at(t, lambda: boundary_w.append(float(placed.weights()[0])))
         t_stop = stops[-1] + params.sample_ms
         for t in np.arange(0.0, t_stop, params.sample_ms):
-            events.call_at(t, lambda: samples.append((sim.h.t, synapse.G_now(), float(netcon.weight[0]))))
+            sim.call_at(t, lambda: samples.append((sim.time_ms, placed.call("G_now")[0], placed.weights()[0])))
         sim.run(t_stop)
         readouts = {name: probes.values(name) for name in ("H", "G", "t_H", "n_post")}
-    finally:
-        del netcon, synapse
-        events.release()
-        sim.release()
     if len(boundary_w) != n_epochs + 1:
         raise RuntimeError(f"read the weight at {len(boundary_w)} of {n_epochs + 1} epoch boundaries")
 

@@ -41,7 +41,7 @@ from ..catalogue import GABA_POST_SOURCES, GABA_RULES, GABA_WINDOWS
 from ..engine import Simulation, build
 from ..parameters import ParameterError, parameter, validate
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .common import EventInputs, ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec
 
 #: The plastic windows of dei_gaba (Box 1 of Wu, Miehl & Gjorgjieva 2022; codes in the catalogue).
 WINDOWS = tuple(name for name in GABA_WINDOWS if name != "none")
@@ -172,23 +172,17 @@ def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolR
               "alpha": params.alpha, "rho0_hz": params.rho0_hz, "a_plus": params.a_plus,
               "a_minus": params.a_minus, "w_min": 0.0, "w_max": params.w_max_uS, "homeostatic": GABA_RULES["stdp_window"],
               "post_source": GABA_POST_SOURCES["soma"]}
-    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     group = SynapseGroup("gaba", "soma", "dei_gaba", tuple(ExplicitSpikes((t,)) for t in pre_times),
                          n=len(cases), distances_um=(0.0,) * len(cases), parameters=values,
                          varying={"window": tuple(GABA_WINDOWS[name] for name, _ in cases)},
                          weight=params.w_init_uS)
-    placed = sim.add_synapses(group)
-    events = EventInputs(sim.h)
-    try:
-        for point, t_post in zip(placed.points, post_times):
-            events.connect(point, (t_post,), "post")
-        del point
+    with Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
+        placed = sim.add_synapses(group)
+        for index, t_post in enumerate(post_times):
+            sim.deliver(placed, index, (t_post,), "post")
         sim.run(center + reach / 2.0 + MARGIN_MS)
         weights = placed.weights()  # dei_gaba changes each input NetCon's weight[0] in place
         n_post = placed.values("n_post")
-    finally:
-        events.release()
-        sim.release()
     rows = []
     for (name, dt), t_pre, t_post, w_after, posts in zip(cases, pre_times, post_times, weights, n_post):
         w_after = float(w_after)

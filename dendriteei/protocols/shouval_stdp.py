@@ -134,30 +134,28 @@ def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float,
              hold_mV: float | None = None) -> dict:
     """One run: pre spikes at pre_ms on a dei_glu synapse, its site clamped to rest + bAPs
     (or held at hold_mV). Returns W before/after, the Ca trace peak and the traces."""
-    sim = Simulation(build(site_spec(spec, params)), dt_ms=params.dt_ms,
-                     cvode=params.cvode, atol=params.atol)
-    soma = Site("soma", region="soma")
-    if hold_mV is None:
-        t_cmd, v_cmd = bap_command(params, post_ms, t_stop_ms)
-    else:
-        t_cmd, v_cmd = np.array([0.0, t_stop_ms + 1.0]), np.array([hold_mV, hold_mV])
-    sim.voltage_command(soma, t_cmd, v_cmd)
-    values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"],
-              "vgcc_gain": 0.0,                # Ca from this synapse's NMDA current only (as the paper)
-              "tau_ca": params.tau_ca_ms, "tau_d_nmda": params.tau_d_nmda_ms, "nmda_ca_gain": gain,
-              "e": params.ca_reversal_mV,
-              # rule 1's thresholds are unused by rule 2: out of reach, so no WATCH events
-              "theta_d": 1e9, "theta_p": 1e9}
-    group = SynapseGroup("syn", "soma", "dei_glu", (ExplicitSpikes(tuple(pre_ms)),), parameters=values)
-    placed = sim.add_synapses(group)
-    sim.record_synapses("syn", ("c", "w_shouval"))
-    sim.record(soma, ("v",))
-    traces = sim.run(t_stop_ms)
-    t, c = traces.window("syn[0]", "c", 0.0, np.inf)
-    out = {"w_before": float(placed.values("w0_shouval")[0]), "w_after": float(placed.values("w_shouval")[0]),
-           "c_peak_uM": float(c.max()), "t": t, "c": c, "v": traces[("soma", "v")].values}
-    del placed
-    sim.release()
+    with Simulation(build(site_spec(spec, params)), dt_ms=params.dt_ms, cvode=params.cvode,
+                    atol=params.atol) as sim:
+        soma = Site("soma", region="soma")
+        if hold_mV is None:
+            t_cmd, v_cmd = bap_command(params, post_ms, t_stop_ms)
+        else:
+            t_cmd, v_cmd = np.array([0.0, t_stop_ms + 1.0]), np.array([hold_mV, hold_mV])
+        sim.voltage_command(soma, t_cmd, v_cmd)
+        values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"],
+                  "vgcc_gain": 0.0,                # Ca from this synapse's NMDA current only (as the paper)
+                  "tau_ca": params.tau_ca_ms, "tau_d_nmda": params.tau_d_nmda_ms, "nmda_ca_gain": gain,
+                  "e": params.ca_reversal_mV,
+                  # rule 1's thresholds are unused by rule 2: out of reach, so no WATCH events
+                  "theta_d": 1e9, "theta_p": 1e9}
+        group = SynapseGroup("syn", "soma", "dei_glu", (ExplicitSpikes(tuple(pre_ms)),), parameters=values)
+        placed = sim.add_synapses(group)
+        sim.record_synapses("syn", ("c", "w_shouval"))
+        sim.record(soma, ("v",))
+        traces = sim.run(t_stop_ms)
+        t, c = traces.window("syn[0]", "c", 0.0, np.inf)
+        out = {"w_before": float(placed.values("w0_shouval")[0]), "w_after": float(placed.values("w_shouval")[0]),
+               "c_peak_uM": float(c.max()), "t": t, "c": c, "v": traces[("soma", "v")].values}
     return out
 
 

@@ -50,6 +50,7 @@ def _at(summary, site, g, onset):
     return rows.iloc[0]
 
 
+@pytest.mark.slow
 def test_bap_block_is_all_or_none(bap_threshold):
     """Wilmes 2016 Fig. 2: above a threshold conductance the bAP beyond the synapse is lost
     abruptly. Threshold within the 0–100 nS the paper explored; 'abrupt' here: a ±5 %
@@ -62,6 +63,7 @@ def test_bap_block_is_all_or_none(bap_threshold):
     assert _at(summary, "oblique_0", g_above, ONSET_MS).relative_amplitude <= 0.4
 
 
+@pytest.mark.slow
 def test_bap_gating_needs_a_narrow_window_before_the_bap(bap_window, bap_threshold):
     """Wilmes 2016 Fig. 3B: at a suprathreshold conductance (1.5 × threshold) the bAP is gated
     only for onsets in one window shorter than 5 ms (the ±5 ms of their onset axis), that
@@ -77,6 +79,7 @@ def test_bap_gating_needs_a_narrow_window_before_the_bap(bap_window, bap_thresho
     assert window["last_ms"] < arrival
 
 
+@pytest.mark.slow
 def test_bap_gating_is_pathway_specific(bap_window, bap_threshold):
     """Wilmes 2016 Fig. 2–3: the somatic AP and branches not behind the inhibitory synapse keep
     their bAP. Tolerances: somatic AP within 2 % and still one spike; sites away from the
@@ -95,6 +98,7 @@ def test_bap_gating_is_pathway_specific(bap_window, bap_threshold):
     assert set(beyond.site) == {"oblique_0"}
 
 
+@pytest.mark.slow
 def test_ca_spike_gating_needs_less_inhibition_over_a_wider_window(ca_threshold, ca_window, bap_threshold,
                                                                    bap_window):
     """Wilmes 2016 Fig. 4: distal (SST-like) inhibition abolishes the BAC Ca spike at much
@@ -107,6 +111,7 @@ def test_ca_spike_gating_needs_less_inhibition_over_a_wider_window(ca_threshold,
     assert _at(ca_window, "hot_zone", 0.0, 0.0).ca_spike                     # control has its Ca spike
 
 
+@pytest.mark.slow
 def test_distal_inhibition_gates_ca_locally(ca_window, ca_threshold):
     """Review Fig. 4 / Wilmes 2016: SST-like inhibition at the hot zone removes the Ca spike
     (hot-zone Ca integral < 10 % of control) while the first somatic AP and the proximal bAPs
@@ -121,6 +126,7 @@ def test_distal_inhibition_gates_ca_locally(ca_window, ca_threshold):
             assert _at(ca_window, site, g, onset).relative_amplitude == pytest.approx(1.0, abs=0.05), site
 
 
+@pytest.mark.slow
 def test_perisomatic_inhibition_controls_the_spike_not_a_branch():
     """Review Fig. 4 (PV vs SST): perisomatic inhibition strong enough removes the somatic AP
     and with it every bAP (< 20 % of control everywhere); weaker, it leaves the AP and cannot
@@ -139,6 +145,7 @@ def test_perisomatic_inhibition_controls_the_spike_not_a_branch():
     assert (by_site.drop("soma") > 0.95).all()
 
 
+@pytest.mark.slow
 def test_gating_switches_off_ltp_only_at_gated_synapses(bap_threshold):
     """Wilmes 2016 (plasticity switched off at gated synapses), Graupner–Brunel rule on the
     biophysical Ca: a pre→post pairing (+10 ms) drives the gated (oblique_0) and the ungated
@@ -159,6 +166,7 @@ def test_gating_switches_off_ltp_only_at_gated_synapses(bap_threshold):
     assert 150.0 > bap_threshold
 
 
+@pytest.mark.slow
 def test_fixed_step_and_cvode_agree(bap_threshold):
     """Fixed step (dt 0.025 ms) and CVODE give the same gating: bAP amplitudes within 1.5 mV
     (the tolerance of the bap-attenuation tests) at a gated condition."""

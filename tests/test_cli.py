@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 
 def _cli(*args, cwd=None):
@@ -18,6 +19,7 @@ def test_list_shows_protocols_parameters_units_and_ranges():
     assert "amplitude_nA = 1.0 nA [0.0, 20.0]" in out.stdout
 
 
+@pytest.mark.slow
 def test_run_writes_csv_png_and_json(tmp_path):
     out = _cli("run", "bap-attenuation", "--set", "cvode=true", "--set", "step_um=200",
                "--set", "settle_ms=100", "--out", str(tmp_path))
@@ -31,6 +33,7 @@ def test_run_writes_csv_png_and_json(tmp_path):
     assert (tmp_path / "bap-attenuation.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_unknown_parameter_and_range_errors_exit_2():
     out = _cli("run", "bac-firing", "--set", "epsp_peak=1")
     assert out.returncode == 2

@@ -22,6 +22,7 @@ def sites():
     return db.site_metrics(db.run(COARSE).summary).set_index(["condition", "phase", "site"]).sort_index()
 
 
+@pytest.mark.slow
 def test_local_post_signal_cotunes_inhibition_per_branch(sites):
     """Vogels 2011 detailed balance, per branch (review Box 2): with the local post signal each
     tuft branch's group I conductances become co-tuned with its own E tuning: r ≥ 0.5 and above
@@ -37,6 +38,7 @@ def test_local_post_signal_cotunes_inhibition_per_branch(sites):
     assert after.r_detailed.mean() >= 0.4
 
 
+@pytest.mark.slow
 def test_branch_fluctuations_shrink_toward_the_set_point(sites):
     """With the local post signal every branch's voltage SD falls (paired probe inputs) and its
     rate of −40 mV crossings moves toward ρ0 = 6.25 Hz, the set point of the rule (Vogels 2011:
@@ -49,6 +51,7 @@ def test_branch_fluctuations_shrink_toward_the_set_point(sites):
         assert abs(after.event_rate_hz - rho0) < abs(before.event_rate_hz - rho0)
 
 
+@pytest.mark.slow
 def test_somatic_post_signal_gives_weaker_per_branch_cotuning(sites):
     """The contrast: with the somatic spike as post signal all branches' I synapses see the same
     event and learn one shared tuning, so per-branch co-tuning is weaker: on each tuft branch r is

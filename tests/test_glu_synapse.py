@@ -409,6 +409,7 @@ def test_noise_is_reproducible_and_seeded():
     assert all(s.rho == 0.5 for s in quiet)  # sigma = 0 and rho = rho*: rho does not move at all
 
 
+@pytest.mark.slow
 def test_noise_variance_matches_graupner_brunel():
     """Var(rho) after one post event (c = 2 decaying with tau_Ca = 20 ms; gamma_d = gamma_p = 0,
     rho0 = rho* = 0.5) equals sigma^2 (T_d + T_p)/tau from the noise term sigma sqrt(tau)
@@ -484,6 +485,7 @@ def pairing_rho(cvode):
     return syn.rho
 
 
+@pytest.mark.slow
 def test_fixed_step_and_cvode_agree():
     """10 pairs at 1 Hz, post 10 ms after pre, DP set of Graupner & Brunel 2012 (tau_Ca 20, C_pre 1,
     C_post 2, theta_d 1, theta_p 1.3, gamma_d 200, gamma_p 321.808, tau 150 s, D 13.7 ms, sigma 0), with

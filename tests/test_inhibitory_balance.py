@@ -23,6 +23,7 @@ def balance():
     return ib.run(FAST)
 
 
+@pytest.mark.slow
 def test_output_rate_converges_to_target(balance):
     """Vogels 2011 Fig. 1: from tens of Hz the output rate settles at ≈ ρ0 (6.25 Hz). It starts
     above 3 ρ0; the running 10-s mean rate enters ±30 % of ρ0 by 25 s and stays (seeds 1, 2, 3:
@@ -36,6 +37,7 @@ def test_output_rate_converges_to_target(balance):
     assert analysis.convergence_time_s(traces, rho0, tolerance=0.3, window=10) <= 25.0
 
 
+@pytest.mark.slow
 def test_inhibitory_weights_become_cotuned_with_excitation(balance):
     """Vogels 2011 Fig. 1: flat I weights (r undefined) end co-tuned with the E weights across the
     8 groups: Pearson r > 0.8 (seeds 1–3: 0.994–0.997; the brief's bar is 0.6), the strongest
@@ -85,6 +87,7 @@ def test_input_signals_and_dead_time():
     assert len(spikes) / 200.0 == pytest.approx(100.0 / 1.5, rel=0.03)
 
 
+@pytest.mark.slow
 def test_pyramidal_target_potentiates_somatic_inhibition_above_target_rate():
     """target = 'pyramidal' on l5_pyramidal (E on basal and oblique dendrites, I at the soma, the
     cell's own APs): 1 s of input drives the cell well above ρ0, so every group's I weights grow

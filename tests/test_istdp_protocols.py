@@ -144,6 +144,7 @@ def homeostatic():
     return istdp_homeostatic.run(istdp_homeostatic.IstdpHomeostaticParams())
 
 
+@pytest.mark.slow
 def test_homeostatic_dw_linear_in_g(homeostatic):
     """Zenke et al. 2015 (seeds/003): an isolated pre→post pair Δt = 1 ms apart gives
     Δw = η G (1 + e^{−Δt/τ}), η = 0.001 µS/Hz, τ = 20 ms. A straight-line fit of Δw against G over
@@ -161,6 +162,7 @@ def test_homeostatic_dw_linear_in_g(homeostatic):
     assert s.dw_uS.iloc[0] < 0 < s.dw_uS.iloc[-1]
 
 
+@pytest.mark.slow
 def test_homeostatic_h_tracks_epoch_rate(homeostatic):
     """H is the excitatory rate low-passed with τ_H = 100 ms (Zenke et al. 2015; seeds/003). At the
     pairing (900 ms = 9 τ_H into the 1 s epoch) its Poisson expectation is the epoch rate (within
@@ -178,6 +180,7 @@ def test_homeostatic_h_tracks_epoch_rate(homeostatic):
     assert (np.abs(s.n_exc_spikes - counts) <= 5 * np.sqrt(counts) + 1).all()
 
 
+@pytest.mark.slow
 def test_homeostatic_fixed_step_and_cvode_agree():
     """Shorter run (3 epochs of 300 ms at 0, 5, 10 Hz, 200 sources): the weights with the fixed
     step and with CVODE agree within 1e-9 µS and both match η G (1 + e^{−Δt/τ}) within
@@ -226,6 +229,7 @@ def test_run_validates_directly_built_parameters(run, params):
         run(params)
 
 
+@pytest.mark.slow
 def test_plots(windows_fixed, homeostatic):
     """Both figures draw: simulated markers and analytic lines (no numerical check)."""
     window_result = istdp_window.run(istdp_window.IstdpWindowParams())

@@ -153,6 +153,7 @@ def test_mod_dir_prefers_installed_copy_then_checkout(monkeypatch, tmp_path):
 # --- building --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_build_is_cached_and_edited_mod_gets_new_directory(built_cache, leak_dir, monkeypatch, tmp_path):
     monkeypatch.setenv("DENDRITEEI_CACHE", str(built_cache))
     library = mechanisms.build(directory=leak_dir)
@@ -177,6 +178,7 @@ def test_build_is_cached_and_edited_mod_gets_new_directory(built_cache, leak_dir
     assert edited_library.is_file() and library.is_file()
 
 
+@pytest.mark.slow
 def test_concurrent_builds_from_two_processes(tmp_path):
     moddir = write_mod_dir(tmp_path / "mod", LEAK_MOD.replace("-70", "-65"))
     cache = tmp_path / "cache"
@@ -200,6 +202,7 @@ def test_missing_nrnivmodl_says_how_to_install(tmp_path, monkeypatch):
         mechanisms.build(directory=write_mod_dir(tmp_path / "mod"))
 
 
+@pytest.mark.slow
 def test_compile_failure_reports_nrnivmodl_output_and_compiler_hint(tmp_path, monkeypatch):
     monkeypatch.setenv("DENDRITEEI_CACHE", str(tmp_path / "cache"))
     broken = write_mod_dir(tmp_path / "mod", LEAK_MOD.replace("BREAKPOINT {", "BREAKPOINT { ] "))
@@ -213,6 +216,7 @@ def test_compile_failure_reports_nrnivmodl_output_and_compiler_hint(tmp_path, mo
 # --- loading (one fresh process per scenario) -------------------------------------------------
 
 
+@pytest.mark.slow
 def test_load_twice_loads_the_library_once(built_cache, leak_dir, tmp_path):
     process = run_python(f"""
         from dendriteei.engine import mechanisms
@@ -236,6 +240,7 @@ def test_load_twice_loads_the_library_once(built_cache, leak_dir, tmp_path):
     assert result["describe"]["mod_hash"] == mechanisms.mod_hash(leak_dir)
 
 
+@pytest.mark.slow
 def test_classic_nrnivmodl_build_in_cwd_is_reused(classic_build, leak_dir, tmp_path):
     os.utime(leak_dir / "dei_testleak.mod")  # a newer mtime alone does not make the build stale
     empty_cache = tmp_path / "cache"
@@ -256,6 +261,7 @@ def test_classic_nrnivmodl_build_in_cwd_is_reused(classic_build, leak_dir, tmp_p
     assert not empty_cache.exists()  # nothing was compiled
 
 
+@pytest.mark.slow
 def test_stale_or_incomplete_cwd_build_is_refused(classic_build, leak_dir, tmp_path):
     edited = write_mod_dir(tmp_path / "edited", LEAK_MOD.replace("0.001", "0.003"))
     grown = write_mod_dir(tmp_path / "grown")
@@ -279,6 +285,7 @@ def test_stale_or_incomplete_cwd_build_is_refused(classic_build, leak_dir, tmp_p
 NMODL_TRANSPILER = Path(sys.executable).parent / "nmodl"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not NMODL_TRANSPILER.is_file(), reason="NEURON's nmodl transpiler is not installed")
 def test_cwd_build_without_embedded_nmodl_text_is_checked_by_mtime(tmp_path):
     """Libraries from `nrnivmodl -nmodl` do not register their mod text: compare mtimes instead."""
@@ -300,6 +307,7 @@ def test_cwd_build_without_embedded_nmodl_text_is_checked_by_mtime(tmp_path):
     assert stale.startswith("error: compiled mechanisms in ./") and "`nrnivmodl ./mod` again" in stale
 
 
+@pytest.mark.slow
 def test_autobuild_disabled_uses_existing_build_or_refuses(built_cache, leak_dir, tmp_path):
     script = f"""
         from dendriteei.engine import mechanisms
@@ -315,6 +323,7 @@ def test_autobuild_disabled_uses_existing_build_or_refuses(built_cache, leak_dir
     assert Path(loaded).is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not any((REPO / "mod").glob("*.mod")), reason="mod/ has no mechanisms yet")
 def test_shipped_mod_files_build_and_load(tmp_path):
     process = run_python("""

@@ -24,6 +24,7 @@ def dp_curve():
     return stdp.run(params).summary
 
 
+@pytest.mark.slow
 def test_dp_set_time_above_thresholds_equals_analytic(dp_curve):
     """GB 2012 (SI): time above θ_d and θ_p over 60 pairs = 60 s · (α_d, α_p); exact up to the
     event-delivery precision (relative 1e-3)."""
@@ -34,6 +35,7 @@ def test_dp_set_time_above_thresholds_equals_analytic(dp_curve):
         assert part.time_above_p_ms.iloc[0] == pytest.approx(60_000 * alpha_p, rel=1e-3)
 
 
+@pytest.mark.slow
 def test_dp_set_transitions_and_change_match_analytic(dp_curve):
     """GB 2012 Fig. 2 (DP set, 60 pairs at 1 Hz, σ = 2.8284): UP/DOWN transition counts of
     100 DOWN and 100 UP synapses lie within 3.5 binomial SD of the analytic U and D; the mean
@@ -51,6 +53,7 @@ def test_dp_set_transitions_and_change_match_analytic(dp_curve):
         assert (changes[dt] > 1.0) == (dt > 0)
 
 
+@pytest.mark.slow
 def test_cortical_set_frequency_dependence_follows_analytic_drift():
     """GB 2012 Fig. 4 / Sjöström et al. 2001: cortical-slices set, 75 pairs, σ = 0. At 40 Hz
     every Δt drives a DOWN synapse UP (potentiation for all Δt above ≈ 30 Hz); at 1 Hz
@@ -69,6 +72,7 @@ def test_cortical_set_frequency_dependence_follows_analytic_drift():
     assert slow.rho_after.iloc[0] == pytest.approx(expected, abs=0.03)
 
 
+@pytest.mark.slow
 def test_fixed_step_and_cvode_give_the_same_rho():
     """Deterministic DP pairing (10 pairs): ρ after fixed step (dt 0.025 ms) and CVODE agree within
     1e-3 (stated tolerance)."""
@@ -86,6 +90,7 @@ def proximal():
     return stdp.run(dataclasses.replace(BIOPHYSICAL, delta_ts_ms=(-20.0, 10.0))).summary
 
 
+@pytest.mark.slow
 def test_biophysical_pre_post_potentiates_post_pre_depresses(proximal):
     """Biophysical Ca at a proximal (100 µm) apical synapse, 60 pairings at 5 Hz: pre→post
     (Δt = +10 ms) moves a DOWN synapse UP (LTP: NMDA Ca relieved of Mg block by the bAP exceeds
@@ -98,6 +103,7 @@ def test_biophysical_pre_post_potentiates_post_pre_depresses(proximal):
     assert acausal[acausal.rho_before == 1].rho_after.iloc[0] < 0.5
 
 
+@pytest.mark.slow
 def test_biophysical_synapse_beyond_bap_does_not_potentiate():
     """A tuft synapse at 1150 µm, where the bAP has decayed to a few mV (bap-attenuation), gets
     no NMDA boost from pairing: pre→post does not potentiate (Sjöström & Häusser 2006 Neuron
@@ -126,6 +132,7 @@ def shouval_clamped():
             for v in (-70.0, -65.0, -60.0, -55.0, -45.0, -40.0)}
 
 
+@pytest.mark.slow
 def test_shouval_voltage_clamp_bands(shouval_clamped):
     """Shouval, Bear & Cooper 2002 Fig. 3A: pairing at a clamped voltage gives no change below
     −62.5 mV, LTD between −62.5 and −52.5 mV, LTP above −50 mV. Only the LTD onset is

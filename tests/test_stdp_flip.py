@@ -25,6 +25,7 @@ def _outcomes(scan, site):
     return list(scan[scan.site == site].sort_values("sst_nS").outcome)
 
 
+@pytest.mark.slow
 def test_local_inhibition_walks_ltp_ltd_none(scan):
     """Bar-Ilan et al. 2013: the proximal synapse potentiates without inhibition, depresses at
     20 nS and is protected at 40 nS. In Ca terms (Graupner–Brunel): LTP needs time above θ_p;
@@ -38,6 +39,7 @@ def test_local_inhibition_walks_ltp_ltd_none(scan):
     assert protected["time_above_p_ms"] == 0 and protected["time_above_d_ms"] < 0.5 * ltd["time_above_d_ms"]
 
 
+@pytest.mark.slow
 def test_disinhibition_sets_the_sign(scan):
     """Rossbroich & Zenke 2023 / Paille et al. 2013: the same pre→post timing gives LTP when
     SST is silenced (disinhibition, 0 nS) and LTD or no change with SST active (20 nS), at
@@ -48,6 +50,7 @@ def test_disinhibition_sets_the_sign(scan):
         assert rows.loc[20.0, "outcome"] in ("LTD", "none")
 
 
+@pytest.mark.slow
 def test_distal_synapse_flips_first(scan):
     """Location dependence (issue 5 §2; what the model says): the thin distal oblique tip is
     never behind the proximal synapse on the LTP → LTD → none walk, and at 20 nS it is
@@ -57,6 +60,7 @@ def test_distal_synapse_flips_first(scan):
     assert distal[1] == "none" and proximal[1] == "LTD"
 
 
+@pytest.mark.slow
 def test_shouval_rule_in_the_cell_is_moved_out_of_its_ltd_band():
     """Shouval et al. 2002 rule on the same synapses (Ca scaled so that a lone EPSP at rest
     peaks at 0.3 µM < α₁): the +10 ms pairing puts Ca in the LTD band [α₁, α₂] = [0.35,

@@ -166,6 +166,7 @@ def test_seeds_depend_on_parameters_not_order():
 # --- runs, failures and backends ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_failures_are_recorded_and_the_sweep_goes_on(log, tmp_path):
     modes = ["ok", "raise", "nan", "partial-nan", "inf", "hang", "crash", "ok"]
     runs = [{"x": float(i), "mode": m} for i, m in enumerate(modes)]
@@ -201,6 +202,7 @@ def serial_table(tmp_path_factory):
     return sweep("bap-attenuation", GRID, fixed=SMALL, backend="serial", out=out), out
 
 
+@pytest.mark.slow
 def test_table_holds_the_protocols_own_results(serial_table):
     frame, _ = serial_table
     assert frame.attrs["sweep"]["ok"] == 4 and (frame.status == "ok").all()
@@ -213,6 +215,7 @@ def test_table_holds_the_protocols_own_results(serial_table):
     assert soma[(1.0, 2.0)] != soma[(2.0, 5.0)]
 
 
+@pytest.mark.slow
 def test_process_backend_gives_the_serial_table(serial_table, tmp_path):
     frame, out = serial_table
     parallel = sweep("bap-attenuation", GRID, fixed=SMALL, backend="process", jobs=2, out=tmp_path / "bap.csv")
@@ -222,6 +225,7 @@ def test_process_backend_gives_the_serial_table(serial_table, tmp_path):
     same_table(read(out), read(tmp_path / "bap.csv"))  # and the files agree
 
 
+@pytest.mark.slow
 def test_provenance_in_the_side_car(serial_table):
     _, out = serial_table
     side = json.loads(out.with_suffix(".json").read_text())
@@ -300,6 +304,7 @@ def test_interrupted_sweep_resumes_to_the_uninterrupted_table(log, tmp_path, mon
     same_table(read(tmp_path / "whole.csv"), read(out))
 
 
+@pytest.mark.slow
 def test_killed_process_sweep_resumes(log, tmp_path):
     """SIGKILL a sweep of 2 worker processes midway; the same call finishes the rest."""
     out = tmp_path / "killed.csv"
@@ -352,6 +357,7 @@ def test_resume_false_recomputes_and_retry_errors(log, tmp_path):
 # --- command line ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_sweep_writes_table_and_resumes(serial_table, tmp_path, capsys):
     frame, _ = serial_table
     out = tmp_path / "cli.csv"

@@ -19,6 +19,7 @@ GRID = {"amplitude_nA": "1:2:1", "duration_ms": [2.0, 5.0]}
 
 @pytest.mark.skipif(MPIEXEC is None,
                     reason="mpiexec not found beside python or on PATH: pip install 'dendriteei[mpi]'")
+@pytest.mark.slow
 def test_mpi_backend_gives_the_serial_table(tmp_path):
     pytest.importorskip("mpi4py", reason="mpi4py not installed: pip install 'dendriteei[mpi]'")
     out = tmp_path / "mpi.csv"
@@ -46,6 +47,7 @@ def test_mpi_backend_gives_the_serial_table(tmp_path):
     assert mpi.attrs["sweep"]["sweep"]["backend"] == "mpi"
 
 
+@pytest.mark.slow
 def test_mpi_backend_outside_mpiexec_says_how_to_launch(tmp_path):
     """Run in a subprocess: MPI is initialised once per process and should not be in pytest's."""
     pytest.importorskip("mpi4py", reason="mpi4py not installed: pip install 'dendriteei[mpi]'")

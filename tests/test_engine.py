@@ -151,3 +151,45 @@ def test_only_the_engine_imports_neuron():
                  if "engine" not in path.relative_to(PACKAGE).parts and pattern.search(path.read_text())]
     assert offenders == []
     assert pattern.search((PACKAGE / "engine" / "cell.py").read_text())   # the check can fail
+
+
+MPI_SCRIPT = """
+import json
+from dendriteei.cells import point_soma
+from dendriteei.engine import Simulation, Site, build, mpi_init
+rank, ranks = mpi_init()
+with Simulation(build(point_soma()), gids=[10 + rank]) as sim:
+    sim.current_pulse(Site("soma", region="soma"), 0.5 + 0.5 * rank, 10.0, 50.0)
+    spikes = sim.run(60.0).spikes_by_gid
+print(json.dumps({"rank": rank, "ranks": ranks, "spikes": {str(g): list(t) for g, t in spikes.items()}}))
+"""
+
+
+@pytest.mark.slow
+def test_the_same_code_runs_on_two_mpi_ranks(tmp_path):
+    """Under mpiexec -n 2 each rank simulates its own cell under its gid (ParallelContext.psolve),
+    and each gets the spike times of that cell simulated alone in one process (to 1e-9 ms)."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+    pytest.importorskip("mpi4py", reason="mpi4py not installed: pip install 'dendriteei[mpi]'")
+    mpiexec = shutil.which("mpiexec", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    if mpiexec is None:
+        pytest.skip("mpiexec not found beside python or on PATH: pip install 'dendriteei[mpi]'")
+    script = tmp_path / "ranks.py"
+    script.write_text(MPI_SCRIPT)
+    command = [mpiexec, "--oversubscribe", "-n", "2", *(["--allow-run-as-root"] if os.geteuid() == 0 else [])]
+    done = subprocess.run([*command, sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert sorted(r["rank"] for r in results) == [0, 1] and all(r["ranks"] == 2 for r in results)
+    for result in results:
+        rank = result["rank"]
+        with Simulation(build(point_soma())) as sim:
+            sim.current_pulse(SOMA, 0.5 + 0.5 * rank, 10.0, 50.0)
+            alone = sim.run(60.0).spikes_by_gid[sim.gids[0]]
+        assert list(result["spikes"]) == [str(10 + rank)]
+        assert len(alone) >= 5
+        np.testing.assert_allclose(result["spikes"][str(10 + rank)], alone, rtol=0, atol=1e-9)

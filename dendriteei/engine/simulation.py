@@ -198,16 +198,21 @@ class Simulation:
     Fixed step (``dt_ms``) by default; ``cvode=True`` uses NEURON's variable-step
     integrator with absolute tolerance ``atol``. ``celsius`` (°C) and ``cao_mM`` (mM) are run
     settings; by default they are the cells' spec values, which must then agree. Each cell
-    gets a gid (its index unless given, see :meth:`add_cell`) and its spikes are detected at
-    the soma centre at ``spike_threshold_mV``. Stimuli, probes and synapses go on the only
-    cell, or on the cell passed as ``cell=``.
+    gets a gid (``gids``, one per cell, e.g. a network's gids of this MPI rank; by default
+    one above the largest gid in use, see :meth:`add_cell`) and its spikes are detected at the
+    soma centre at ``spike_threshold_mV``. Stimuli, probes and synapses go on the only cell, or
+    on the cell passed as ``cell=``.
     """
 
     def __init__(self, cells, dt_ms: float = 0.025, cvode: bool = False, atol: float = 1e-4,
-                 celsius: float | None = None, cao_mM: float | None = None, spike_threshold_mV: float = -20.0):
+                 celsius: float | None = None, cao_mM: float | None = None, spike_threshold_mV: float = -20.0,
+                 gids=None):
         cells = [cells] if isinstance(cells, BuiltCell) else list(cells)
         if not cells or not all(isinstance(cell, BuiltCell) for cell in cells):
             raise TypeError("Simulation needs a BuiltCell or a non-empty sequence of them (dendriteei.engine.build)")
+        gids = [None] * len(cells) if gids is None else list(gids)
+        if len(gids) != len(cells):
+            raise ValueError(f"{len(gids)} gids for {len(cells)} cells")
         self._h = cells[0].h
         self.dt_ms = _positive("dt_ms", dt_ms, "ms")
         if not isinstance(cvode, bool):
@@ -227,8 +232,8 @@ class Simulation:
         self._gid_spikes = {}       # gid -> (detector NetCon, times Vector)
         self._resets = []
         self._synapses = {}
-        for cell in cells:
-            self.add_cell(cell)
+        for cell, gid in zip(cells, gids):
+            self.add_cell(cell, gid)
 
     def __enter__(self) -> "Simulation":
         return self

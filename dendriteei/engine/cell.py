@@ -200,7 +200,7 @@ class BuiltCell:
             branches = self._site_branches(region, "origin")
             raise SpecError(f"site {site.name!r}: no point of region {site.region!r} lies at "
                             f"{target:g} µm (nearest is {nearest[0]:.0f} µm away; the region has "
-                            f"{len(branches)} branches on cell {self.spec.name!r}, spanning "
+                            f"{self._count(len(branches))} on cell {self.spec.name!r}, spanning "
                             f"{min(d0 for _, d0, _ in branches):.0f}–{max(d1 for _, _, d1 in branches):.0f} µm)")
         return nearest[1], self._distance(nearest[1])
 
@@ -219,12 +219,12 @@ class BuiltCell:
     def _resolve_ranked(self, site: Site, region):
         """Segment and distance of a site with a rank (see resolve)."""
         spans = self._site_branches(region, site.order)
-        where = f"region {region.name!r} has {len(spans)} branches on cell {self.spec.name!r}"
+        where = f"region {region.name!r} has {self._count(len(spans))} on cell {self.spec.name!r}"
         if site.distance_um is not None:
             target, total = site.distance_um, len(spans)
             spans = [s for s in spans if s[1] - 1e-9 <= target <= s[2] + 1e-9
                      and region.contains(self.tags[s[0]], target)]
-            where = (f"{len(spans)} of the {total} branches of region {region.name!r} on cell "
+            where = (f"{len(spans)} of the {self._count(total)} of region {region.name!r} on cell "
                      f"{self.spec.name!r} reach {target:g} µm")
         if not -len(spans) <= site.rank < len(spans):
             ranks = f" (ranks 0..{len(spans) - 1}, or -{len(spans)}..-1 from the end)" if spans else ""
@@ -240,6 +240,10 @@ class BuiltCell:
             x = 0.5 if d1 == d0 else (site.distance_um - d0) / (d1 - d0)
             seg = sec(min(max(x, 0.0), 1.0))
         return seg, self._distance(seg)
+
+    @staticmethod
+    def _count(branches: int) -> str:
+        return f"{branches} branch" if branches == 1 else f"{branches} branches"
 
     def branch_of(self, site: Site) -> tuple:
         """(branch name, x) of the segment a site resolves to."""

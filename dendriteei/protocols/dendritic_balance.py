@@ -65,9 +65,12 @@ GRID_MS = 0.5
 class DendriticBalanceParams(RunParams):
     settle_ms: float = parameter(200.0, "ms", 0.0, 5000.0, "time before the inputs start (at 200 ms "
                                  "soma and branches lie within 0.02 mV of their rest at 1 s)")
-    branches: tuple = parameter(("tuft_0_0", "oblique_1", "tuft_1_1", "oblique_4"), "",
+    # On l5_pyramidal: tuft_0_0, oblique_1, tuft_1_1, oblique_4 (selectors: dendriteei.sites).
+    branches: tuple = parameter(("tuft:2", "oblique:1", "tuft:-1", "oblique:4"), "",
                                 doc="branches carrying E and SST inputs (two distal tuft branches that the "
-                                    "bAP barely reaches, two obliques that it invades)")
+                                    "bAP barely reaches, two obliques that it invades): names or selectors "
+                                    "such as 'tuft:-1' (the last tuft branch by origin); rows are labelled "
+                                    "with the branch names")
     conditions: tuple = parameter(CONDITIONS, "", doc="post signal of the branch synapses: 'local' (−40 mV "
                                   "crossing at the synapse) and/or 'somatic' (the somatic spike)")
     duration_s: float = parameter(10.0, "s", 0.5, 3600.0, "learning time per condition")
@@ -159,14 +162,19 @@ def _check(params: DendriticBalanceParams, spec: CellSpec) -> None:
     for condition in params.conditions:
         if condition not in CONDITIONS:
             raise ParameterError(f"conditions: {condition!r} is not one of {', '.join(CONDITIONS)}")
-    if len(set(params.branches)) != len(params.branches) or len(params.branches) < 1:
-        raise ParameterError(f"branches must name distinct branches, got {params.branches}")
+    from .common import site_branches
     names = {b.name: b.tag for b in spec.branches}
-    for branch in params.branches:
+    resolved = []
+    for selector in params.branches:   # a plain name that is no branch: the error below
+        plain = selector in names or not set(":@") & set(selector)
+        branch = selector if plain else site_branches(spec, (selector,), "branches")[0]
+        resolved.append(branch)
         if names.get(branch) in (None, "soma", "axon", "ais"):
             dendrites = [n for n, tag in names.items() if tag not in ("soma", "axon", "ais")]
-            raise ParameterError(f"branch {branch!r} is not a dendrite of cell {spec.name!r}; dendrites: "
+            raise ParameterError(f"branch {selector!r} is not a dendrite of cell {spec.name!r}; dendrites: "
                                  f"{', '.join(dendrites)}")
+    if len(set(resolved)) != len(resolved) or len(resolved) < 1:
+        raise ParameterError(f"branches must name distinct branches, got {params.branches}")
     if params.duration_s < 2 * params.bin_s:
         raise ParameterError(f"duration_s = {params.duration_s} s must span two bins of bin_s = {params.bin_s} s")
     if params.probe_s * 1000.0 < 3 * balance.SLOW_MS + _lead_ms(params):
@@ -363,6 +371,8 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
     course per condition, bin and site (rate_hz of post events, v and cai mean/SD)."""
     spec = spec or cell_spec(params.cell)
     _check(params, spec)
+    from .common import site_branches
+    params = dataclasses.replace(params, branches=site_branches(spec, params.branches, "branches"))
     rng = np.random.default_rng(params.seed)
     learn_inputs = make_inputs(params, params.duration_s, rng)
     probe_inputs = make_inputs(params, params.probe_s, rng)

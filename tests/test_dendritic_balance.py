@@ -15,6 +15,8 @@ from dendriteei.protocols import dendritic_balance as db
 #: what 10 s do there). About 100 s of wall time on one core.
 COARSE = db.DendriticBalanceParams(dt_ms=0.05, duration_s=4.0, probe_s=1.0, eta_nS=0.05, seed=3)
 TUFT = ("tuft_0_0", "tuft_1_1")
+#: The branches COARSE.branches (selectors) pick on l5_pyramidal: the rows' site labels.
+BRANCHES = ("tuft_0_0", "oblique_1", "tuft_1_1", "oblique_4")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +47,7 @@ def test_branch_fluctuations_shrink_toward_the_set_point(sites):
     the post rate converges to ρ0): |rate − ρ0| after < before on each branch (seeds 1–4: 14–33 Hz
     before, 1–10 Hz after; SD 3.9–6.9 mV after vs 5.6–8.1 mV before)."""
     rho0 = COARSE.rho0_hz
-    for branch in COARSE.branches:
+    for branch in BRANCHES:
         before, after = sites.loc[("local", "before", branch)], sites.loc[("local", "after", branch)]
         assert after.v_sd_mV < before.v_sd_mV
         assert abs(after.event_rate_hz - rho0) < abs(before.event_rate_hz - rho0)

@@ -174,14 +174,20 @@ class BuiltCell:
         return pd.DataFrame(rows)
 
     def resolve(self, site: Site):
-        """The NEURON segment for a site, and its path distance from the soma (µm)."""
+        """The NEURON segment for a site, and its path distance from the soma (µm). Sites with a
+        ``rank`` pick among the region's branches in ``site.order`` (:mod:`dendriteei.sites`)."""
         if site.branch is not None:
             if site.branch not in self.sections:
                 raise SpecError(f"site {site.name!r}: unknown branch {site.branch!r}; "
                                 f"branches: {', '.join(self.sections)}")
             seg = self.sections[site.branch](site.x)
             return seg, self._distance(seg)
-        region = self.spec.region(site.region)
+        try:
+            region = self.spec.region(site.region)
+        except SpecError as error:
+            raise SpecError(f"site {site.name!r}: {error}") from None
+        if site.rank is not None:
+            return self._resolve_ranked(site, region)
         target = 0.0 if site.distance_um is None else site.distance_um
         nearest = None
         for name, sec in self.sections.items():
@@ -197,12 +203,56 @@ class BuiltCell:
                 if region.contains(self.tags[name], self._distance(seg)) and (nearest is None or gap < nearest[0]):
                     nearest = (gap, seg)
         if nearest is None:
-            raise SpecError(f"site {site.name!r}: region {site.region!r} is empty on this cell")
+            raise SpecError(f"site {site.name!r}: region {site.region!r} is empty on cell {self.spec.name!r}")
         tolerance = max(self.spec.max_segment_um, 5.0)
         if nearest[0] > tolerance:
+            branches = self._site_branches(region, "origin")
             raise SpecError(f"site {site.name!r}: no point of region {site.region!r} lies at "
-                            f"{target} µm (nearest is {nearest[0]:.0f} µm away)")
+                            f"{target:g} µm (nearest is {nearest[0]:.0f} µm away; the region has "
+                            f"{self._count(len(branches))} on cell {self.spec.name!r}, spanning "
+                            f"{min(d0 for _, d0, _ in branches):.0f}–{max(d1 for _, _, d1 in branches):.0f} µm)")
         return nearest[1], self._distance(nearest[1])
+
+    def _site_branches(self, region, order: str) -> list:
+        """(name, start, end path distance in µm) of the branches of a region's tags with some point
+        in its distance window, sorted by a site order (dendriteei.sites.ORDERS); ties keep spec order."""
+        upper = math.inf if region.max_distance_um is None else region.max_distance_um
+        spans = []
+        for name, sec in self.sections.items():
+            d0, d1 = self._distance(sec(0)), self._distance(sec(1))
+            if self.tags[name] in region.tags and d1 >= region.min_distance_um and d0 < upper:
+                spans.append((name, d0, d1))
+        keys = {"origin": lambda s: s[1], "length": lambda s: -self.sections[s[0]].L, "extent": lambda s: -s[2]}
+        return sorted(spans, key=keys[order])
+
+    def _resolve_ranked(self, site: Site, region):
+        """Segment and distance of a site with a rank (see resolve)."""
+        spans = self._site_branches(region, site.order)
+        where = f"region {region.name!r} has {self._count(len(spans))} on cell {self.spec.name!r}"
+        if site.distance_um is not None:
+            target, total = site.distance_um, len(spans)
+            spans = [s for s in spans if s[1] - 1e-9 <= target <= s[2] + 1e-9
+                     and region.contains(self.tags[s[0]], target)]
+            where = (f"{len(spans)} of the {self._count(total)} of region {region.name!r} on cell "
+                     f"{self.spec.name!r} reach {target:g} µm")
+        if not -len(spans) <= site.rank < len(spans):
+            ranks = f" (ranks 0..{len(spans) - 1}, or -{len(spans)}..-1 from the end)" if spans else ""
+            raise SpecError(f"site {site.name!r}: rank {site.rank} is out of range: {where}{ranks}")
+        name, d0, d1 = spans[site.rank]
+        sec = self.sections[name]
+        if site.distance_um is None:
+            seg = sec(site.x)
+            if not region.contains(self.tags[name], self._distance(seg)):
+                raise SpecError(f"site {site.name!r}: x = {site.x:g} on branch {name!r} lies at "
+                                f"{self._distance(seg):.0f} µm, outside region {region.name!r}")
+        else:
+            x = 0.5 if d1 == d0 else (site.distance_um - d0) / (d1 - d0)
+            seg = sec(min(max(x, 0.0), 1.0))
+        return seg, self._distance(seg)
+
+    @staticmethod
+    def _count(branches: int) -> str:
+        return f"{branches} branch" if branches == 1 else f"{branches} branches"
 
     def branch_of(self, site: Site) -> tuple:
         """(branch name, x) of the segment a site resolves to."""

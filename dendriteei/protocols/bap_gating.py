@@ -32,7 +32,7 @@ from ..latency import spike_latency_ms
 from ..pairing import PairingSettings, calibrate_thresholds, post_latency_ms, run_timing
 from ..parameters import ParameterError, parameter
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, site_branches
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class InhibitionLocation:
 INHIBITION_LOCATIONS = {
     "perisomatic": InhibitionLocation("soma", 0.0, "soma"),
     "proximal_trunk": InhibitionLocation("trunk", 100.0, "trunk@600"),
-    # 20 µm into oblique_0, which leaves the trunk at 70 µm path distance.
+    # 20 µm into the most proximal oblique (oblique_0), which leaves the trunk at 70 µm path distance.
     "oblique": InhibitionLocation("oblique", 90.0, "oblique_0"),
     # Start of the Ca hot zone (685–885 µm, Hay et al. 2011): SST input where the Ca spike starts.
     "distal_trunk": InhibitionLocation("trunk", 700.0, "hot_zone"),
@@ -60,19 +60,21 @@ INHIBITION_LOCATIONS = {
 }
 
 #: Recording sites: soma, trunk at several distances, both ends of the gating story on the
-#: obliques (oblique_0 carries the oblique inhibition, oblique_1 is a sister branch), the hot
-#: zone, two tuft branches and a basal tip.
+#: obliques (oblique_0, the most proximal oblique, carries the oblique inhibition, oblique_1 is a
+#: sister branch: the next oblique), the hot zone, two tuft branches and a basal tip. Chosen by
+#: region, rank and path distance (dendriteei.sites), not branch names, so that they exist on
+#: reconstructed cells too; labels are the branches they pick on l5_pyramidal.
 RECORDING_SITES = (
     Site("soma", region="soma"),
     Site("trunk@100", region="trunk", distance_um=100.0),
     Site("trunk@300", region="trunk", distance_um=300.0),
     Site("trunk@600", region="trunk", distance_um=600.0),
     Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_UM))),
-    Site("oblique_0", branch="oblique_0", x=0.9),
-    Site("oblique_1", branch="oblique_1", x=0.9),
-    Site("tuft_0", branch="tuft_0", x=0.5),
-    Site("tuft_1", branch="tuft_1", x=0.5),
-    Site("basal", branch="basal0_1_0", x=0.9),
+    Site("oblique_0", region="oblique", rank=0, x=0.9),
+    Site("oblique_1", region="oblique", rank=1, x=0.9),
+    Site("tuft_0", region="tuft", rank=0, x=0.5),
+    Site("tuft_1", region="tuft", rank=1, x=0.5),
+    Site("basal", region="basal", distance_um=295.0),   # basal0_1_0 at x 0.9 on l5_pyramidal
 )
 KINETICS = ("pv", "sst")
 #: A dendritic Ca spike: hot-zone voltage above −40 mV for ≥ 10 ms (as in bac-firing).
@@ -128,23 +130,21 @@ def somatic_latency_ms(spec, params: BapGatingParams) -> float:
 def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_ms: float) -> list[dict]:
     """One condition: a row per recording site (amplitudes in mV, Ca in µM and µM·ms)."""
     cell = build(spec)
-    sim = Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
     soma = Site("soma", region="soma")
     pulse = params.settle_ms
     barrier = inhibition_site(params)
-    has_ca = {}
-    for site in RECORDING_SITES:
-        seg, _ = cell.resolve(site)
-        has_ca[site.name] = seg.sec.has_membrane("dei_cad")
-        sim.record(site, ("v", "cai") if has_ca[site.name] else ("v",))
-    sim.record_spikes(soma)
-    sim.current_pulse(soma, params.soma_amplitude_nA, pulse, params.soma_duration_ms)
-    if params.distal_epsp:
-        sim.epsc_current(Site("epsp", region="apical", distance_um=params.epsp_distance_um),
-                         params.epsp_peak_nA, pulse + params.epsp_delay_ms)
-    if g_nS > 0:
-        sim.add_synapses(inhibition_group(params, g_nS, pulse + latency_ms + onset_ms))
-    traces = sim.run(pulse + params.window_ms)
+    has_ca = {site.name: cell.has_mechanism(site, "dei_cad") for site in RECORDING_SITES}
+    with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
+        for site in RECORDING_SITES:
+            sim.record(site, ("v", "cai") if has_ca[site.name] else ("v",))
+        sim.record_spikes(soma)
+        sim.current_pulse(soma, params.soma_amplitude_nA, pulse, params.soma_duration_ms)
+        if params.distal_epsp:
+            sim.epsc_current(Site("epsp", region="apical", distance_um=params.epsp_distance_um),
+                             params.epsp_peak_nA, pulse + params.epsp_delay_ms)
+        if g_nS > 0:
+            sim.add_synapses(inhibition_group(params, g_nS, pulse + latency_ms + onset_ms))
+        traces = sim.run(pulse + params.window_ms)
     stop = pulse + params.window_ms
     spikes = traces.spikes_ms["soma"]
     t_hot, v_hot = traces.window("hot_zone", "v", pulse, stop)
@@ -167,7 +167,6 @@ def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latenc
             row["ca_peak_uM"] = float(ca.max()) * 1e3
             row["ca_integral_uM_ms"] = float(np.trapezoid(ca - ca_rest, t)) * 1e3
         rows.append(row)
-    sim.release()
     return rows
 
 
@@ -235,19 +234,22 @@ def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion
     return high
 
 
-#: Plastic synapses of the pairing test: one beyond the oblique inhibition (oblique_0, the
-#: gated branch) and one at the same place on the sister branch oblique_1 (ungated).
-PAIRING_SITES = (("oblique_0", 0.9), ("oblique_1", 0.9))
+#: Plastic synapses of the pairing test: one beyond the oblique inhibition (the most proximal
+#: oblique, oblique_0: the gated branch) and one at the same place on the sister branch, the next
+#: oblique (oblique_1, ungated). (branch selector, x): see dendriteei.sites.
+PAIRING_SITES = (("oblique:0", 0.9), ("oblique:1", 0.9))
 
 
 def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductances_nS: tuple, onset_ms: float,
                   delta_t_ms: float = 10.0, sites: tuple = PAIRING_SITES, spec=None) -> pd.DataFrame:
-    """STDP pairing (biophysical Ca) at plastic synapses on ``sites`` ((branch, x) pairs), without
+    """STDP pairing (biophysical Ca) at plastic synapses on ``sites`` ((branch, x) pairs; the branch
+    a name or a selector such as 'oblique:0', see :func:`.common.site_branches`), without
     inhibition and with the inhibition of ``params`` at each conductance (nS) of conductances_nS,
     onset relative to every somatic spike. One row per synapse and conductance (0: control):
     change, ρ, Ca peak, θ_d, θ_p, time above them, and whether the synapse lies beyond the
     inhibitory synapse."""
     spec = spec or cell_spec(params.cell)
+    sites = tuple(zip(site_branches(spec, (b for b, _ in sites), "sites"), (x for _, x in sites)))
     cell = build(spec)
     barrier = inhibition_site(params)
     beyond = [cell.is_beyond(Site(f"{b}@{x}", branch=b, x=x), barrier) for b, x in sites]

@@ -45,3 +45,39 @@ def cell_spec(name: str) -> CellSpec:
         return CellSpec.from_json(path.read_text())
     raise ParameterError(f"cell = {name!r}: not a built-in cell ({', '.join(BUILTIN_CELLS)}) "
                          "nor an existing .swc / .json file")
+
+
+def site_branches(spec, selectors, parameter_name: str = "site") -> tuple:
+    """The branch name, on ``spec``'s cell, of each branch selector: a branch name, or a
+    ``REGION:RANK[/ORDER]`` selector such as ``oblique:0`` (the most proximal oblique) or
+    ``tuft:-1`` (see :mod:`dendriteei.sites`), so that protocols need no branch names of the
+    default cell. Errors name the parameter (ParameterError). Cached per spec."""
+    key = (spec, tuple(selectors), parameter_name)
+    try:
+        hash(key)
+    except TypeError:
+        return _site_branches(spec, key[1], parameter_name)
+    if key not in _SITE_BRANCHES:
+        if len(_SITE_BRANCHES) >= 16:
+            _SITE_BRANCHES.clear()
+        _SITE_BRANCHES[key] = _site_branches(spec, key[1], parameter_name)
+    return _SITE_BRANCHES[key]
+
+
+def _site_branches(spec, selectors: tuple, parameter_name: str) -> tuple:
+    from ..engine import Site, build
+    from ..spec import SpecError
+    try:
+        sites = [Site.parse(text) for text in selectors]
+    except SpecError as error:
+        raise ParameterError(f"{parameter_name}: {error}") from None
+    cell = build(spec)
+    try:
+        return tuple(cell.branch_of(site)[0] for site in sites)
+    except SpecError as error:
+        raise ParameterError(f"{parameter_name}: {error}") from None
+    finally:
+        del cell
+
+
+_SITE_BRANCHES: dict = {}

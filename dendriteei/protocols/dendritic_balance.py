@@ -51,7 +51,7 @@ from ..kernels import dual_exponential_factor, kernel_filter
 from ..parameters import ParameterError, parameter, validate
 from ..spec import CellSpec
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, site_branches
 
 CONDITIONS = ("local", "somatic")
 #: dei_gaba post_source of the branch synapses per condition (catalogue.GABA_POST_SOURCES).
@@ -65,9 +65,12 @@ GRID_MS = 0.5
 class DendriticBalanceParams(RunParams):
     settle_ms: float = parameter(200.0, "ms", 0.0, 5000.0, "time before the inputs start (at 200 ms "
                                  "soma and branches lie within 0.02 mV of their rest at 1 s)")
-    branches: tuple = parameter(("tuft_0_0", "oblique_1", "tuft_1_1", "oblique_4"), "",
+    # On l5_pyramidal: tuft_0_0, oblique_1, tuft_1_1, oblique_4 (selectors: dendriteei.sites).
+    branches: tuple = parameter(("tuft:2", "oblique:1", "tuft:-1", "oblique:4"), "",
                                 doc="branches carrying E and SST inputs (two distal tuft branches that the "
-                                    "bAP barely reaches, two obliques that it invades)")
+                                    "bAP barely reaches, two obliques that it invades): names or selectors "
+                                    "such as 'tuft:-1' (the last tuft branch by origin); rows are labelled "
+                                    "with the branch names")
     conditions: tuple = parameter(CONDITIONS, "", doc="post signal of the branch synapses: 'local' (−40 mV "
                                   "crossing at the synapse) and/or 'somatic' (the somatic spike)")
     duration_s: float = parameter(10.0, "s", 0.5, 3600.0, "learning time per condition")
@@ -159,14 +162,18 @@ def _check(params: DendriticBalanceParams, spec: CellSpec) -> None:
     for condition in params.conditions:
         if condition not in CONDITIONS:
             raise ParameterError(f"conditions: {condition!r} is not one of {', '.join(CONDITIONS)}")
-    if len(set(params.branches)) != len(params.branches) or len(params.branches) < 1:
-        raise ParameterError(f"branches must name distinct branches, got {params.branches}")
     names = {b.name: b.tag for b in spec.branches}
-    for branch in params.branches:
+    resolved = []
+    for selector in params.branches:   # a plain name that is no branch: the error below
+        plain = selector in names or not set(":@") & set(selector)
+        branch = selector if plain else site_branches(spec, (selector,), "branches")[0]
+        resolved.append(branch)
         if names.get(branch) in (None, "soma", "axon", "ais"):
             dendrites = [n for n, tag in names.items() if tag not in ("soma", "axon", "ais")]
-            raise ParameterError(f"branch {branch!r} is not a dendrite of cell {spec.name!r}; dendrites: "
+            raise ParameterError(f"branch {selector!r} is not a dendrite of cell {spec.name!r}; dendrites: "
                                  f"{', '.join(dendrites)}")
+    if len(set(resolved)) != len(resolved) or len(resolved) < 1:
+        raise ParameterError(f"branches must name distinct branches, got {params.branches}")
     if params.duration_s < 2 * params.bin_s:
         raise ParameterError(f"duration_s = {params.duration_s} s must span two bins of bin_s = {params.bin_s} s")
     if params.probe_s * 1000.0 < 3 * balance.SLOW_MS + _lead_ms(params):
@@ -196,8 +203,8 @@ def _simulate(spec: CellSpec, params: DendriticBalanceParams, inputs: _Inputs, d
     """One run. condition None: plasticity off. Returns the final I weights (nS, shapes as
     w_inh (branches, groups, n_inh) and w_pv (groups, n_pv)), per-site v and cai traces after
     input onset, local −40 mV crossings at each branch's middle and somatic spikes (ms from onset)."""
-    sim = Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol)
-    try:
+    with Simulation(build(spec), dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol,
+                    spike_threshold_mV=params.ap_threshold_mV) as sim:
         onset, plastic = params.settle_ms, condition is not None
         w_exc = exc_weights(params) * params.g_exc_unit_nS * 1e-3        # µS
         branch_post = POST_SOURCE[condition] if plastic else GABA_POST_SOURCES["soma"]
@@ -242,8 +249,6 @@ def _simulate(spec: CellSpec, params: DendriticBalanceParams, inputs: _Inputs, d
                 out[var][name] = (t - onset, values)
             out["events"][name] = traces.spikes_ms[name] - onset
         return out
-    finally:
-        sim.release()
 
 
 # -- measurements -------------------------------------------------------------------------------
@@ -366,6 +371,7 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
     time course per condition, bin and site (rate_hz of post events, v and cai mean/SD)."""
     spec = spec or cell_spec(params.cell)
     _check(params, spec)
+    params = dataclasses.replace(params, branches=site_branches(spec, params.branches, "branches"))
     rng = np.random.default_rng(params.seed)
     learn_inputs = make_inputs(params, params.duration_s, rng)
     probe_inputs = make_inputs(params, params.probe_s, rng)

@@ -33,7 +33,7 @@ from ..interneurons import preset
 from ..pairing import PairingSettings, calcium_peaks, post_latency_ms, run_timing, thresholds
 from ..parameters import ParameterError, parameter, validate
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, site_branches
 
 CONDITIONS = ("control", "sst", "pv", "disinhibition")
 RULES = ("graupner_brunel", "shouval")
@@ -49,9 +49,11 @@ class StdpFlipParams(RunParams):
                               "spike timings Δt = t_post − t_pre")
     n_pairs: int = parameter(60, "", 1, 1000, "pairings (Graupner & Brunel 2012 Fig. 2: 60)")
     frequency_hz: float = parameter(1.0, "Hz", 0.01, 100.0, "pairing frequency (GB 2012: 1 Hz)")
-    proximal_branch: str = parameter("oblique_0", "", doc="branch of the proximal synapses")
+    proximal_branch: str = parameter("oblique:0", "", doc="branch of the proximal synapses: a name or a selector "
+                                     "(dendriteei.sites; 'oblique:0': the most proximal oblique, oblique_0)")
     proximal_x: float = parameter(0.5, "", 0.0, 1.0, "position on proximal_branch (≈ 170 µm from the soma)")
-    distal_branch: str = parameter("oblique_5", "", doc="branch of the distal synapses")
+    distal_branch: str = parameter("oblique:-1", "", doc="branch of the distal synapses: a name or a selector "
+                                   "('oblique:-1': the most distal oblique, oblique_5)")
     distal_x: float = parameter(0.9, "", 0.0, 1.0, "position on distal_branch (≈ 590 µm from the soma)")
     sst_offset_x: float = parameter(0.2, "", 0.0, 1.0,
                                     "SST synapse this far (fraction of the branch) toward the soma "
@@ -79,9 +81,12 @@ def _check(params: StdpFlipParams) -> None:
             raise ParameterError(f"{name} = {values!r}: each must be one of {', '.join(allowed)}")
 
 
-def plastic_sites(params: StdpFlipParams) -> tuple:
-    """(branch, x) of the four plastic synapses: proximal, distal (both DOWN), proximal, distal (UP)."""
-    pair = ((params.proximal_branch, params.proximal_x), (params.distal_branch, params.distal_x))
+def plastic_sites(params: StdpFlipParams, spec=None) -> tuple:
+    """(branch, x) of the four plastic synapses: proximal, distal (both DOWN), proximal, distal (UP);
+    branch selectors resolved on ``spec``'s cell (default: the ``cell`` parameter's)."""
+    proximal, distal = site_branches(spec or cell_spec(params.cell), (params.proximal_branch, params.distal_branch),
+                                     "proximal_branch, distal_branch")
+    pair = ((proximal, params.proximal_x), (distal, params.distal_x))
     return pair + pair
 
 
@@ -108,8 +113,8 @@ def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
     pairing = pairing_settings(params, rule)
     latency = post_latency_ms(spec, pairing)
     peaks = {site: calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]))
-             for site in set(plastic_sites(params))}
-    sites = plastic_sites(params)
+             for site in set(plastic_sites(params, spec))}
+    sites = plastic_sites(params, spec)
     site_values = ()
     if rule == "shouval":   # the dei_glu default Ca gains (catalogue), scaled together
         scales = [params.shouval_pre_ca_uM / peaks[site][0] for site in sites]
@@ -119,9 +124,10 @@ def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
 
 
 def inhibition_groups(params: StdpFlipParams, condition: str, delta_t_ms: float, latency_ms: float,
-                      sst_nS: float | None = None) -> tuple:
+                      sst_nS: float | None = None, spec=None) -> tuple:
     """SST (per plastic site, on its branch toward the soma) and PV (soma) inputs of a condition,
-    one event per pairing. ``sst_nS`` overrides the condition's SST conductance."""
+    one event per pairing. ``sst_nS`` overrides the condition's SST conductance; ``spec``: the
+    cell the branch selectors are resolved on (default: the ``cell`` parameter's)."""
     period = 1000.0 / params.frequency_hz
     post = np.array([params.settle_ms + k * period + latency_ms for k in range(params.n_pairs)])
     pre = post - delta_t_ms
@@ -130,7 +136,7 @@ def inhibition_groups(params: StdpFlipParams, condition: str, delta_t_ms: float,
     groups = []
     if sst_g > 0:
         sst = preset("sst")
-        sites = tuple((b, max(x - params.sst_offset_x, 0.0)) for b, x in plastic_sites(params)[:2])
+        sites = tuple((b, max(x - params.sst_offset_x, 0.0)) for b, x in plastic_sites(params, spec)[:2])
         groups.append(SynapseGroup("sst", "dendrites", "dei_gaba",
                                    (ExplicitSpikes(tuple(pre + params.sst_onset_ms)),), n=2, sites=sites,
                                    parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
@@ -155,9 +161,9 @@ def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibrati
                  delta_t_ms: float, sst_nS: float | None = None) -> list[dict]:
     """One pairing protocol: a row per site (group change of its DOWN and UP synapse)."""
     pairing = pairing_settings(params, rule)
-    groups = inhibition_groups(params, condition, delta_t_ms, calibration.latency_ms, sst_nS)
+    groups = inhibition_groups(params, condition, delta_t_ms, calibration.latency_ms, sst_nS, spec)
     synapses = run_timing(spec, pairing, delta_t_ms, calibration.latency_ms, calibration.thresholds,
-                               extra_groups=groups, sites=plastic_sites(params),
+                               extra_groups=groups, sites=plastic_sites(params, spec),
                                site_values=calibration.site_values)
     synapses["site"] = list(SITE_NAMES) * 2
     rows = []

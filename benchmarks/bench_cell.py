@@ -134,11 +134,11 @@ def run_raw(spec: CellSpec, sections: dict, step: Step):
 # -- the cell built and run with dendriteei -----------------------------------------
 def run_ours(cell, step: Step, cvode: bool = False):
     """A run through the package API: (somatic v in mV, spike times in ms)."""
-    simulation = Simulation(cell, dt_ms=DT_MS, cvode=cvode, atol=CVODE_ATOL)
-    simulation.current_pulse(SOMA, step.amplitude_nA, step.delay_ms, step.duration_ms)
-    simulation.record(SOMA)
-    simulation.record_spikes(SOMA, SPIKE_THRESHOLD_MV)
-    traces = simulation.run(step.tstop_ms)
+    with Simulation(cell, dt_ms=DT_MS, cvode=cvode, atol=CVODE_ATOL) as simulation:
+        simulation.current_pulse(SOMA, step.amplitude_nA, step.delay_ms, step.duration_ms)
+        simulation.record(SOMA)
+        simulation.record_spikes(SOMA, SPIKE_THRESHOLD_MV)
+        traces = simulation.run(step.tstop_ms)
     return traces["soma", "v"].values, traces.spikes_ms["soma"]
 
 

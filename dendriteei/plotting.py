@@ -254,7 +254,8 @@ def plot_dendritic_balance(result):
         for site, course in tr[tr.condition == condition].groupby("site", sort=False):
             ax.plot(course.t_s, course.rate_hz, ".-", ms=3, lw=0.8, label=site)
         ax.axhline(df.rho0_hz.iloc[0], color="tab:red", ls="--", lw=1, label="ρ0")
-        ax.set(ylabel="post events (Hz)", title=f"{condition}: learning", xlabel="time (s)" if row == len(conditions) - 1 else "")
+        ax.set(ylabel="post events (Hz)", title=f"{condition}: learning",
+               xlabel="time (s)" if row == len(conditions) - 1 else "")
     axes[0, 0].legend(frameon=False, fontsize=7)
     axes[0, -1].legend(frameon=False, fontsize=6)
     fig.tight_layout()

@@ -78,7 +78,7 @@ def test_distance_and_rank(cell):
     at 950 µm tuft_0 and tuft_1 (890–1140 µm); at 295 µm the basal branch basal0_1_0 at x 0.9."""
     for rank, branch in ((0, "tuft_0"), (1, "tuft_1"), (-1, "tuft_1")):
         seg, distance = cell.resolve(Site.parse(f"tuft:{rank}@950um"))
-        assert seg.sec.name() == f"l5pc.{branch}"
+        assert seg.sec.name() == f"{cell.label}.{branch}"
         assert abs(distance - 950.0) < 10.0       # within half a segment
     same_segment(cell, Site.parse("basal@295um"), Site("b", branch="basal0_1_0", x=0.9))
     same_segment(cell, Site.parse("basal:0@295um"), Site("b", branch="basal0_1_0", x=0.9))

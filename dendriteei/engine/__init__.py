@@ -9,4 +9,5 @@ from .cell import BuiltCell, build
 from .parallel import mpi_init
 from .simulation import PlacedSynapses, Simulation, SimulationDiverged, Trace, Traces
 
-__all__ = ["BuiltCell", "PlacedSynapses", "Simulation", "SimulationDiverged", "Site", "Trace", "Traces", "build", "mpi_init"]
+__all__ = ["BuiltCell", "PlacedSynapses", "Simulation", "SimulationDiverged", "Site", "Trace", "Traces", "build",
+           "mpi_init"]

@@ -38,7 +38,7 @@ Numerics: fixed step. CVODE is ~9× slower here (0.3 s of input: 61 s against 6.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -222,7 +222,8 @@ def _simulate(spec: CellSpec, params: DendriticBalanceParams, inputs: _Inputs, d
                         sites=((branch, (j + 0.5) / params.n_inh_per_group),), weight=w_inh[b, k, j] * 1e-3,
                         parameters=_inh_parameters(params, params.sst_tau_rise_ms, params.sst_tau_decay_ms,
                                                    plastic, branch_post),
-                        receives_post_spikes=plastic and branch_post == GABA_POST_SOURCES["soma"], post_threshold_mV=params.ap_threshold_mV))
+                        receives_post_spikes=plastic and branch_post == GABA_POST_SOURCES["soma"],
+                        post_threshold_mV=params.ap_threshold_mV))
             site = Site(branch, branch=branch, x=0.5)
             sim.record(site, ("v", "cai"))
             sim.record_spikes(site, threshold_mV=params.local_threshold_mV)
@@ -371,7 +372,7 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
     time course per condition, bin and site (rate_hz of post events, v and cai mean/SD)."""
     spec = spec or cell_spec(params.cell)
     _check(params, spec)
-    params = dataclasses.replace(params, branches=site_branches(spec, params.branches, "branches"))
+    params = replace(params, branches=site_branches(spec, params.branches, "branches"))
     rng = np.random.default_rng(params.seed)
     learn_inputs = make_inputs(params, params.duration_s, rng)
     probe_inputs = make_inputs(params, params.probe_s, rng)

@@ -133,7 +133,8 @@ def run(params: IstdpHomeostaticParams = IstdpHomeostaticParams(), spec=None) ->
     trains = excitatory_trains(params, starts)
     exc_times = np.concatenate(trains)
     rule = {"homeostatic": GABA_RULES["homeostatic"], "tau_H": params.tau_H_ms, "gamma_hz": params.gamma_hz,
-            "n_exc": params.n_exc, "tau_stdp": params.tau_stdp_ms, "tau_minus": 0.0, "w_min": 0.0, "w_max": params.w_max_uS,
+            "n_exc": params.n_exc, "tau_stdp": params.tau_stdp_ms, "tau_minus": 0.0, "w_min": 0.0,
+            "w_max": params.w_max_uS,
             "post_source": GABA_POST_SOURCES["soma"]}
 
     boundary_w, samples = [], []

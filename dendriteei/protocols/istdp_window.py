@@ -170,7 +170,8 @@ def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolR
     alpha = alpha_effective(params.alpha, params.rho0_hz, params.tau_stdp_ms)
     values = {"eta": params.eta, "tau_stdp": params.tau_stdp_ms, "tau_minus": params.tau_minus_ms,
               "alpha": params.alpha, "rho0_hz": params.rho0_hz, "a_plus": params.a_plus,
-              "a_minus": params.a_minus, "w_min": 0.0, "w_max": params.w_max_uS, "homeostatic": GABA_RULES["stdp_window"],
+              "a_minus": params.a_minus, "w_min": 0.0, "w_max": params.w_max_uS,
+              "homeostatic": GABA_RULES["stdp_window"],
               "post_source": GABA_POST_SOURCES["soma"]}
     group = SynapseGroup("gaba", "soma", "dei_gaba", tuple(ExplicitSpikes((t,)) for t in pre_times),
                          n=len(cases), distances_um=(0.0,) * len(cases), parameters=values,

@@ -46,7 +46,8 @@ class StdpParams(RunParams):
     synapse_distance_um: float = parameter(_PAIRING.synapse_distance_um, "µm", 0.0, 3000.0,
                                            "path distance of the synapses")
     synapse_branch: str = parameter(_PAIRING.synapse_branch, "", doc="if set, put the synapses on this branch at "
-                                    "synapse_x instead of at synapse_distance_um (the branch must lie in synapse_region)")
+                                    "synapse_x instead of at synapse_distance_um (the branch must lie in "
+                                    "synapse_region)")
     synapse_x: float = parameter(_PAIRING.synapse_x, "", 0.0, 1.0, "position along synapse_branch")
     n_synapses: int = parameter(_PAIRING.n_synapses, "", 1, 1000, "synapses per timing (independent noise)")
     noise: bool = parameter(_PAIRING.noise, "", doc="include the GB noise term σ (then n_synapses > 1 averages it)")

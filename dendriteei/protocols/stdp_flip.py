@@ -139,7 +139,8 @@ def inhibition_groups(params: StdpFlipParams, condition: str, delta_t_ms: float,
         sites = tuple((b, max(x - params.sst_offset_x, 0.0)) for b, x in plastic_sites(params, spec)[:2])
         groups.append(SynapseGroup("sst", "dendrites", "dei_gaba",
                                    (ExplicitSpikes(tuple(pre + params.sst_onset_ms)),), n=2, sites=sites,
-                                   parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
+                                   parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"],
+                                               "eta": 0.0},
                                    weight=sst_g * 1e-3))
     if condition == "pv" and params.pv_nS > 0:
         pv = preset("pv")

@@ -77,7 +77,10 @@ def test_build_run_release_build_again_gives_identical_results(cvode):
 def test_release_frees_the_gids_and_the_simulation_refuses_to_run_again():
     cell = build(point_soma())
     sim = Simulation(cell)
+    placed = sim.add_synapses(SynapseGroup("syn", "soma", "ExpSyn", (ExplicitSpikes(()),), distances_um=(0.0,)))
     sim.release()
+    with pytest.raises(RuntimeError, match="inside the `with"):
+        placed.weights()
     sim.release()   # twice is harmless
     with pytest.raises(RuntimeError, match="released"):
         sim.run(1.0)

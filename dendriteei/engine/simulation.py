@@ -110,21 +110,31 @@ class PlacedSynapses:
     distances_um: list = field(default_factory=list)
     spike_times: list = field(default_factory=list)
     netcons: list = field(default_factory=list)   # the input NetCon of each synapse
+    released: bool = False
+
+    def _alive(self) -> None:
+        if self.released:
+            raise RuntimeError(f"group {self.group.name!r} was released with its simulation: read its state "
+                               "inside the `with Simulation(...)` block")
 
     def values(self, variable: str) -> np.ndarray:
         """Current value of a point-process variable (RANGE) on every synapse."""
+        self._alive()
         return np.array([getattr(p, variable) for p in self.points], dtype=float)
 
     def call(self, function: str) -> np.ndarray:
         """Value of a point-process FUNCTION (e.g. dei_gaba's 'G_now') on every synapse, now."""
+        self._alive()
         return np.array([getattr(p, function)() for p in self.points], dtype=float)
 
     def weights(self) -> np.ndarray:
         """weight[0] of each synapse's input NetCon (plastic per-connection weights live here)."""
+        self._alive()
         return np.array([nc.weight[0] for nc in self.netcons], dtype=float)
 
     def set_weights(self, weights) -> None:
         """Set weight[0] of each synapse's input NetCon (the mechanism's unit, e.g. µS)."""
+        self._alive()
         weights = np.asarray(weights, dtype=float)
         if weights.shape != (len(self.netcons),) or not np.all(np.isfinite(weights)):
             raise ValueError(f"group {self.group.name!r}: need {len(self.netcons)} finite weights, "
@@ -135,6 +145,7 @@ class PlacedSynapses:
     def release(self) -> None:
         self.netcons.clear()
         self.points.clear()
+        self.released = True
 
 
 class _ThresholdReset:

@@ -1,4 +1,4 @@
-"""Shared fixtures: protocol results computed once per test session."""
+"""Shared fixtures: protocol results computed once per test session; the longest files run first."""
 import pytest
 
 from dendriteei.protocols import bac_firing, bap_attenuation
@@ -38,3 +38,15 @@ def fixed_step():
     cvode.atol(1e-3)
     cvode.rtol(0)
     cvode.condition_order(1)
+
+
+#: Test files that take minutes, longest first (measured with --durations). With
+#: ``-n 2 --dist loadfile`` the workers take files in collection order, so these start first and
+#: the short files fill in around them instead of one long file running alone at the end.
+LONGEST_FIRST = ("test_stdp_flip.py", "test_stdp.py", "test_bap_gating.py", "test_dendritic_balance.py",
+                 "test_inhibitory_balance.py", "test_mechanisms.py", "test_shouval_stdp.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))

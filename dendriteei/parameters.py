@@ -43,11 +43,15 @@ def describe(params_type) -> list[dict]:
     return rows
 
 
-def shown(value: Any) -> str:
-    """``repr(value)`` (``str`` for numbers), shortened to MAX_SHOWN characters with "…"."""
-    number = isinstance(value, numbers.Number) and not _is_bool(value)
-    text = str(value) if number else repr(value)
+def shorten(text: str) -> str:
+    """``text`` cut to MAX_SHOWN characters, the last one "…"."""
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` (``str`` for numbers), shortened (:func:`shorten`)."""
+    number = isinstance(value, numbers.Number) and not _is_bool(value)
+    return shorten(str(value) if number else repr(value))
 
 
 def unknown_name(params_type, name: Any) -> ParameterError:

@@ -3,6 +3,7 @@ sweep <protocol> --grid name=start:stop:step --grid name=a,b,c [--jobs N] [--out
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,64 +36,55 @@ def _cmd_run(args) -> int:
     protocol = get(args.protocol)
     params = parameters.with_overrides(protocol.params_type(), parameters.parse_assignments(args.set))
     spec = cell_spec(params.cell)
+    writable_dir(args.out, "--out")
     start = time.perf_counter()
     result = protocol.run(params, spec=spec)
     elapsed = time.perf_counter() - start
     figure = protocol.plot(result)
-    paths = write_result(protocol.name, result, params, spec, args.out, figure)
+    try:
+        paths = write_result(protocol.name, result, params, spec, args.out, figure)
+    except OSError as error:
+        print(f"dendriteei: {protocol.name} ran, but writing into {args.out} failed ({_reason(error)}); "
+              "each file there is complete or absent (atomic writes): free space or choose another --out "
+              "and run again", file=sys.stderr)
+        return 1
     print(result.summary.to_string(index=False, max_rows=60))
     print(f"\n{protocol.name}: simulated in {elapsed:.1f} s; wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
 
 
-def _read_run_file(path: str) -> list[dict]:
-    """Explicit runs: a JSON list of {name: value} objects, or a CSV with one run per row
-    (header = parameter names; an empty cell leaves that parameter to the grid or default)."""
-    import json
-
-    import pandas as pd
-    file = Path(path)
-    if not file.is_file():
-        raise ParameterError(f"--run-file {path}: no such file")
-    if file.suffix == ".json":
-        try:
-            runs = json.loads(file.read_text())
-        except ValueError as error:
-            raise ParameterError(f"--run-file {path}: not valid JSON ({error})") from None
-        if not isinstance(runs, list):
-            raise ParameterError(f"--run-file {path}: expected a JSON list of objects")
-        return runs
-    if file.suffix == ".csv":
-        rows = pd.read_csv(file, dtype=str, keep_default_na=False).to_dict(orient="records")
-        return [{name: value for name, value in row.items() if value != ""} for row in rows]
-    raise ParameterError(f"--run-file {path}: expected a .json or .csv file")
-
-
 def _cmd_sweep(args) -> int:
     from .sweeps import SweepError, sweep
+    from .sweeps.grid import MAX_RUNS
+    from .sweeps.runfile import read_runs
     grid = {}
     for item in args.grid or ():
         name, sep, values = item.partition("=")
         if not sep or not name.strip():
-            raise ParameterError(f"--grid expects name=values, got {item!r}")
+            raise ParameterError(f"--grid expects name=values, got {parameters.shown(item)}")
         if name.strip() in grid:
             raise ParameterError(f"--grid {name.strip()} is given twice")
         grid[name.strip()] = values.strip()
-    runs = _read_run_file(args.run_file) if args.run_file else None
+    runs = read_runs(args.run_file) if args.run_file else None
     check_finite = None if args.check_finite is None else [c for c in args.check_finite.split(",") if c]
     out = args.out or f"results/{args.protocol}-sweep.csv"
+    writable_dir(Path(out).parent, "--out")
+    again = "the same command" if args.resume else "the same command without --no-resume"
+    kept = f"the finished runs are saved in {Path(out).with_suffix('.runs')}/ and {again} resumes it"
     try:
         frame = sweep(args.protocol, grid, runs, fixed=parameters.parse_assignments(args.set), seed=args.seed,
                       jobs=args.jobs, backend=args.backend, out=out, resume=args.resume,
                       retry_errors=args.retry_errors, timeout_s=args.timeout, check_finite=check_finite,
-                      select=parameters.parse_assignments(args.select) or None)
+                      select=parameters.parse_assignments(args.select, "--select") or None,
+                      max_runs=MAX_RUNS if args.max_runs is None else args.max_runs)
     except SweepError as error:
         print(f"dendriteei: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"dendriteei: sweep stopped: cannot write ({_reason(error)}); {kept}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        again = "the same command" if args.resume else "the same command without --no-resume"
-        print(f"\ndendriteei: sweep interrupted; the finished runs are saved in {Path(out).with_suffix('.runs')}/ "
-              f"and {again} resumes it", file=sys.stderr)
+        print(f"\ndendriteei: sweep interrupted; {kept}", file=sys.stderr)
         return 130
     counts, path = frame.attrs["sweep"], Path(out)
     print(f"{args.protocol}: {counts['planned']} runs ({counts['reused']} reused from earlier), "
@@ -142,6 +134,8 @@ def parser() -> argparse.ArgumentParser:
                     "in every row ('' checks nothing; default: error on inf, or a column NaN in every row)")
     sw.add_argument("--select", action="append", metavar="COLUMN=VALUE",
                     help="keep only summary rows with this value, e.g. site=soma (repeatable)")
+    sw.add_argument("--max-runs", type=int, metavar="N",
+                    help="refuse a sweep of more runs, before any run (default 100000)")
     build = sub.add_parser("build", help="compile the NMODL mechanisms into the cache")
     build.add_argument("--force", action="store_true", help="rebuild even if a build exists")
     return top
@@ -155,6 +149,27 @@ def main(argv=None) -> int:
     except (ParameterError, SpecError, MechanismError) as error:
         print(f"dendriteei: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # e.g. an unwritable DENDRITEEI_CACHE
+        print(f"dendriteei: {_reason(error)}", file=sys.stderr)
+        return 1
+
+
+def _reason(error: OSError) -> str:
+    """One line: what failed, on which file."""
+    where = f": {error.filename}" if error.filename else ""
+    return f"{error.strerror or error}{where}"
+
+
+def writable_dir(path, option: str) -> None:
+    """Refuse (ParameterError) a directory that does not exist and cannot be made, or cannot be
+    written: before anything is computed. Creates nothing: checks the nearest existing parent."""
+    existing = Path(path).absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ParameterError(f"{option} {path}: {existing} is a file, not a directory; nothing was run")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ParameterError(f"{option} {path}: {existing} is not writable; nothing was run")
 
 
 if __name__ == "__main__":

@@ -46,8 +46,12 @@ def write_result(name: str, result, params, spec, out_dir, figure=None) -> dict[
 
     def atomic(path: Path, write):
         tmp = path.with_name(path.name + ".tmp")
-        write(tmp)
-        tmp.replace(path)
+        try:
+            write(tmp)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # e.g. a full disk: no partial file left behind
+            raise
 
     atomic(paths["summary"], lambda p: result.summary.to_csv(p, index=False))
     if not result.traces.empty:

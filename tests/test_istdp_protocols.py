@@ -213,20 +213,20 @@ def test_bad_parameters_rejected(params_type, overrides):
         with_overrides(params_type(), overrides)
 
 
-@pytest.mark.parametrize("run, params", [
-    (istdp_window.run, istdp_window.IstdpWindowParams(tau_stdp_ms=-20.0)),
-    (istdp_window.run, istdp_window.IstdpWindowParams(window="hebbian")),
-    (istdp_window.run, istdp_window.IstdpWindowParams(delta_ts_ms=(-10.0, 0.0, 10.0))),
-    (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams(tau_H_ms=-100.0)),
-    (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams(pair_phase=0.99, epoch_ms=50.0)),
-    (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams(rates_hz=())),
+@pytest.mark.parametrize("run, params_type, kwargs", [
+    (istdp_window.run, istdp_window.IstdpWindowParams, {"tau_stdp_ms": -20.0}),
+    (istdp_window.run, istdp_window.IstdpWindowParams, {"window": "hebbian"}),
+    (istdp_window.run, istdp_window.IstdpWindowParams, {"delta_ts_ms": (-10.0, 0.0, 10.0)}),
+    (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams, {"tau_H_ms": -100.0}),
+    (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams, {"pair_phase": 0.99, "epoch_ms": 50.0}),
+    (istdp_homeostatic.run, istdp_homeostatic.IstdpHomeostaticParams, {"rates_hz": ()}),
 ])
-def test_run_validates_directly_built_parameters(run, params):
-    """Parameters built without with_overrides are validated by run(): out-of-range values, unknown
-    windows, Δt = 0 (undefined order of simultaneous events), no epochs and a pair that does not fit
-    in its epoch raise ParameterError before any simulation."""
+def test_run_validates_directly_built_parameters(run, params_type, kwargs):
+    """Parameters built without with_overrides are validated (when built, so before run()):
+    out-of-range values, unknown windows, Δt = 0 (undefined order of simultaneous events), no
+    epochs and a pair that does not fit in its epoch raise ParameterError before any simulation."""
     with pytest.raises(ParameterError):
-        run(params)
+        run(params_type(**kwargs))
 
 
 @pytest.mark.slow

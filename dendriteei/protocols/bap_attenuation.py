@@ -13,8 +13,11 @@ import numpy as np
 import pandas as pd
 
 from ..engine import Simulation, Site, build
-from ..parameters import parameter
+from ..parameters import ParameterError, parameter
 from .common import ProtocolResult, RunParams, cell_spec
+
+#: Most recording sites of one run (each records v and Ca at every time step).
+MAX_SITES = 2000
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> Pro
     cell = build(spec or cell_spec(params.cell))
     soma = Site("soma", region="soma")
     sites = [soma] + [s for r in params.regions for s in sites_along(cell, r, params.step_um)]
+    if len(sites) > MAX_SITES:
+        raise ParameterError(f"step_um = {params.step_um} µm gives {len(sites)} recording sites on this cell, "
+                             f"more than the limit of {MAX_SITES}: increase step_um or sample fewer regions")
     has_ca = {site.name: cell.has_mechanism(site, "dei_cad") for site in sites}
     distance_of = {site.name: cell.resolve(site)[1] for site in sites}
     onset = params.settle_ms

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..cells import l5_pyramidal, point_soma, vogels_soma
-from ..parameters import ParameterError, parameter
+from ..parameters import Checked, ParameterError, parameter, validate
 from ..spec import CellSpec
 from ..swc import load_swc
 
@@ -15,13 +15,20 @@ BUILTIN_CELLS = {"l5_pyramidal": l5_pyramidal, "point_soma": point_soma, "vogels
 
 
 @dataclass(frozen=True)
-class RunParams:
-    """Cell and numerics (base of every protocol's parameters)."""
+class RunParams(metaclass=Checked):
+    """Cell and numerics (base of every protocol's parameters). Validated when made: a bad
+    value raises ParameterError (:func:`dendriteei.parameters.validate`)."""
     cell: str = parameter("l5_pyramidal", "", doc="built-in cell name, or path to a .swc or cell-spec .json file")
     dt_ms: float = parameter(0.025, "ms", 0.001, 0.2, "fixed time step (ignored with cvode)")
     cvode: bool = parameter(False, "", doc="use NEURON's variable-step integrator (CVODE)")
     atol: float = parameter(1e-4, "", 1e-8, 1e-2, "CVODE absolute tolerance")
     settle_ms: float = parameter(300.0, "ms", 0.0, 5000.0, "time to reach rest before stimulation")
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    def check(self) -> None:
+        """Cross-parameter rules of a protocol (override; each field is checked before)."""
 
 
 @dataclass

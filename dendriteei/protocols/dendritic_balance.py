@@ -48,7 +48,7 @@ from ..catalogue import GABA_POST_SOURCES, GABA_WINDOWS
 from ..engine import Simulation, Site, build
 from ..inputs import dead_time_poisson, group_signals, rates_hz
 from ..kernels import dual_exponential_factor, kernel_filter
-from ..parameters import ParameterError, parameter, validate
+from ..parameters import ParameterError, parameter
 from ..spec import CellSpec
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, site_branches
@@ -117,6 +117,19 @@ class DendriticBalanceParams(RunParams):
     ap_threshold_mV: float = parameter(-20.0, "mV", -60.0, 40.0, "somatic spike detection")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of signals and spikes")
 
+    def check(self) -> None:
+        """Cross-parameter rules (ParameterError); the branches are checked on the cell by run()."""
+        for condition in self.conditions:
+            if condition not in CONDITIONS:
+                raise ParameterError(f"conditions: {condition!r} is not one of {', '.join(CONDITIONS)}")
+        if self.duration_s < 2 * self.bin_s:
+            raise ParameterError(f"duration_s = {self.duration_s} s must span two bins of bin_s = {self.bin_s} s")
+        if self.probe_s * 1000.0 < 3 * balance.SLOW_MS + _lead_ms(self):
+            raise ParameterError(f"probe_s = {self.probe_s} s is too short for the balance metrics")
+        if not self.cvode and self.dt_ms > 0.05:
+            raise ParameterError(f"dt_ms = {self.dt_ms} ms is too coarse for action potentials and bAPs "
+                                 "(≤ 0.05 ms: bAP peaks within 1.5 mV of 0.025 ms)")
+
 
 # -- inputs -----------------------------------------------------------------------------------
 def preferred_groups(params: DendriticBalanceParams) -> np.ndarray:
@@ -158,10 +171,7 @@ def make_inputs(params: DendriticBalanceParams, duration_s: float, rng: np.rando
 
 # -- one simulation -------------------------------------------------------------------------------
 def _check(params: DendriticBalanceParams, spec: CellSpec) -> None:
-    validate(params)
-    for condition in params.conditions:
-        if condition not in CONDITIONS:
-            raise ParameterError(f"conditions: {condition!r} is not one of {', '.join(CONDITIONS)}")
+    """The rules that need the cell: ``branches`` are distinct dendrites of ``spec``."""
     names = {b.name: b.tag for b in spec.branches}
     resolved = []
     for selector in params.branches:   # a plain name that is no branch: the error below
@@ -172,15 +182,8 @@ def _check(params: DendriticBalanceParams, spec: CellSpec) -> None:
             dendrites = [n for n, tag in names.items() if tag not in ("soma", "axon", "ais")]
             raise ParameterError(f"branch {selector!r} is not a dendrite of cell {spec.name!r}; dendrites: "
                                  f"{', '.join(dendrites)}")
-    if len(set(resolved)) != len(resolved) or len(resolved) < 1:
+    if len(set(resolved)) != len(resolved):
         raise ParameterError(f"branches must name distinct branches, got {params.branches}")
-    if params.duration_s < 2 * params.bin_s:
-        raise ParameterError(f"duration_s = {params.duration_s} s must span two bins of bin_s = {params.bin_s} s")
-    if params.probe_s * 1000.0 < 3 * balance.SLOW_MS + _lead_ms(params):
-        raise ParameterError(f"probe_s = {params.probe_s} s is too short for the balance metrics")
-    if not params.cvode and params.dt_ms > 0.05:
-        raise ParameterError(f"dt_ms = {params.dt_ms} ms is too coarse for action potentials and bAPs "
-                             "(≤ 0.05 ms: bAP peaks within 1.5 mV of 0.025 ms)")
 
 
 def _lead_ms(params: DendriticBalanceParams) -> float:

@@ -45,7 +45,7 @@ from ..catalogue import GABA_POST_SOURCES, GABA_WINDOWS
 from ..engine import Simulation, Site, build
 from ..inputs import dead_time_poisson, exc_tuning, group_signals, rates_hz
 from ..kernels import dual_exponential_factor, kernel_filter
-from ..parameters import ParameterError, parameter, validate
+from ..parameters import ParameterError, parameter
 from ..spec import CellSpec, SpecError
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
@@ -118,27 +118,24 @@ class InhibitoryBalanceParams(RunParams):
     inh_region: str = parameter("soma", "", doc="region of I inputs (target=pyramidal): soma or perisomatic")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of signals, spikes and weight jitter")
 
+    def check(self) -> None:
+        """Cross-parameter rules (ParameterError)."""
+        if self.preferred_group > self.n_groups:
+            raise ParameterError(f"preferred_group = {self.preferred_group} exceeds n_groups = {self.n_groups}")
+        if self.duration_s < 2 * self.bin_s:
+            raise ParameterError(f"duration_s = {self.duration_s} s must span at least two bins of "
+                                 f"bin_s = {self.bin_s} s")
+        if self.spike_model == "lif" and self.reset_mV >= self.lif_threshold_mV:
+            raise ParameterError(f"reset_mV = {self.reset_mV} mV must lie below lif_threshold_mV = "
+                                 f"{self.lif_threshold_mV} mV")
+        if self.spike_model == "cell" and not self.cvode and self.dt_ms > 0.025:
+            raise ParameterError(f"spike_model = 'cell' integrates Na/K action potentials: dt_ms = {self.dt_ms} ms "
+                                 "is too coarse, use dt_ms = 0.025 (or cvode)")
+
 
 # -- cell and layout ------------------------------------------------------------------------
 def resolve_spec(params: InhibitoryBalanceParams, spec=None) -> CellSpec:
     return spec or cell_spec(params.cell)
-
-
-def _check(params: InhibitoryBalanceParams) -> None:
-    validate(params)
-    if params.preferred_group > params.n_groups:
-        raise ParameterError(f"preferred_group = {params.preferred_group} exceeds n_groups = {params.n_groups}")
-    if params.duration_s < 2 * params.bin_s:
-        raise ParameterError(f"duration_s = {params.duration_s} s must span at least two bins of "
-                             f"bin_s = {params.bin_s} s")
-    if params.spike_model == "lif" and params.reset_mV >= params.lif_threshold_mV:
-        raise ParameterError(f"reset_mV = {params.reset_mV} mV must lie below lif_threshold_mV = "
-                             f"{params.lif_threshold_mV} mV")
-    if params.spike_model == "cell" and not params.cvode and params.dt_ms > 0.025:
-        raise ParameterError(f"spike_model = 'cell' integrates Na/K action potentials: dt_ms = {params.dt_ms} ms "
-                             "is too coarse, use dt_ms = 0.025 (or cvode)")
-    if params.target == "pyramidal" and not params.exc_regions:
-        raise ParameterError("exc_regions must name at least one region")
 
 
 def _regions(params: InhibitoryBalanceParams, cell) -> tuple:
@@ -162,7 +159,6 @@ def run(params: InhibitoryBalanceParams = InhibitoryBalanceParams(), spec=None) 
     averaged over the final measure_fraction; input_rate_hz per input; rho0_hz). Table time_course: one row per
     bin (t_s at the bin end from input onset, rate_hz, r_ei = Pearson r of the group means of
     E and I weights, NaN while I weights are flat, w_inh_mean in nS)."""
-    _check(params)
     cell = build(resolve_spec(params, spec))
     exc_regions, inh_region = _regions(params, cell)
     rng = np.random.default_rng(params.seed)

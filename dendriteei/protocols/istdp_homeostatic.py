@@ -44,7 +44,7 @@ import pandas as pd
 
 from ..catalogue import GABA_POST_SOURCES, GABA_RULES
 from ..engine import Simulation, build
-from ..parameters import ParameterError, parameter, validate
+from ..parameters import ParameterError, parameter
 from ..synapses import ExplicitSpikes, PoissonSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
 
@@ -75,6 +75,15 @@ class IstdpHomeostaticParams(RunParams):
     sample_ms: float = parameter(1.0, "ms", 0.01, 1000.0, "sampling interval of the H, G and w traces")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of the Poisson excitatory trains")
 
+    def check(self) -> None:
+        """Cross-parameter rules (ParameterError)."""
+        if self.pair_phase * self.epoch_ms + self.pair_dt_ms >= self.epoch_ms:
+            raise ParameterError(f"the post spike at pair_phase·epoch_ms + pair_dt_ms = "
+                                 f"{self.pair_phase * self.epoch_ms + self.pair_dt_ms} ms falls outside the "
+                                 f"epoch of {self.epoch_ms} ms")
+        if self.w_init_uS > self.w_max_uS:
+            raise ParameterError(f"w_init_uS = {self.w_init_uS} µS exceeds w_max_uS = {self.w_max_uS} µS")
+
 
 def expected_h(t_ms: float, starts_ms, stops_ms, rates_hz, tau_h_ms: float, n_exc: int) -> tuple:
     """Mean and SD (Hz) of H at t_ms for Poisson sources at rates_hz[k] in [starts_ms[k],
@@ -98,18 +107,6 @@ def expected_dw(g_hz, eta: float, pair_dt_ms: float, tau_stdp_ms: float):
     return eta * np.asarray(g_hz, dtype=float) * (1.0 + math.exp(-pair_dt_ms / tau_stdp_ms))
 
 
-def _check(params: IstdpHomeostaticParams) -> None:
-    validate(params)
-    if not params.rates_hz:
-        raise ParameterError("rates_hz is empty: give at least one epoch rate")
-    if params.pair_phase * params.epoch_ms + params.pair_dt_ms >= params.epoch_ms:
-        raise ParameterError(f"the post spike at pair_phase·epoch_ms + pair_dt_ms = "
-                             f"{params.pair_phase * params.epoch_ms + params.pair_dt_ms} ms falls outside the "
-                             f"epoch of {params.epoch_ms} ms")
-    if params.w_init_uS > params.w_max_uS:
-        raise ParameterError(f"w_init_uS = {params.w_init_uS} µS exceeds w_max_uS = {params.w_max_uS} µS")
-
-
 def excitatory_trains(params: IstdpHomeostaticParams, starts_ms) -> list:
     """One sorted spike-time array per epoch: the n_exc sources' Poisson trains merged."""
     rng = np.random.default_rng(params.seed)
@@ -123,7 +120,6 @@ def excitatory_trains(params: IstdpHomeostaticParams, starts_ms) -> list:
 def run(params: IstdpHomeostaticParams = IstdpHomeostaticParams(), spec=None) -> ProtocolResult:
     """One row per epoch: rate, H and G at the pairing, weights and Δw against
     η G (1 + e^{−Δt/τ}). Traces: H, G and w of the synapse every sample_ms."""
-    _check(params)
     spec = spec or cell_spec(params.cell)
     n_epochs = len(params.rates_hz)
     starts = [params.settle_ms + k * params.epoch_ms for k in range(n_epochs)]

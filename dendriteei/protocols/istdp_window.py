@@ -39,7 +39,7 @@ import pandas as pd
 
 from ..catalogue import GABA_POST_SOURCES, GABA_RULES, GABA_WINDOWS
 from ..engine import Simulation, build
-from ..parameters import ParameterError, parameter, validate
+from ..parameters import ParameterError, parameter
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec
 
@@ -77,6 +77,13 @@ class IstdpWindowParams(RunParams):
                                  "a pair is not clipped")
     w_max_uS: float = parameter(0.1, "µS", 0.0, 10.0, "upper weight bound: Vogels et al. 2011 gmax = 100 nS "
                                 "(ModelDB 143751); the lower bound is 0 (w ≥ 0, Vogels et al. 2011)")
+
+    def check(self) -> None:
+        """Cross-parameter rules (ParameterError)."""
+        if any(dt == 0 for dt in self.delta_ts_ms):
+            raise ParameterError("delta_ts_ms contains 0: the order of simultaneous pre and post events is undefined")
+        if self.w_init_uS > self.w_max_uS:
+            raise ParameterError(f"w_init_uS = {self.w_init_uS} µS exceeds w_max_uS = {self.w_max_uS} µS")
 
 
 def alpha_effective(alpha: float, rho0_hz: float, tau_stdp_ms: float) -> float:
@@ -134,14 +141,6 @@ def pair_dw(window: int, delta_t_ms, eta: float, alpha: float, a_plus: float = 1
     return np.where(dt == 0, np.nan, dw)
 
 
-def _check(params: IstdpWindowParams) -> None:
-    validate(params)
-    if any(dt == 0 for dt in params.delta_ts_ms):
-        raise ParameterError("delta_ts_ms contains 0: the order of simultaneous pre and post events is undefined")
-    if params.w_init_uS > params.w_max_uS:
-        raise ParameterError(f"w_init_uS = {params.w_init_uS} µS exceeds w_max_uS = {params.w_max_uS} µS")
-
-
 def analytic_curve(params: IstdpWindowParams, step_ms: float = 0.5) -> pd.DataFrame:
     """Unbounded analytic Δw on a dense Δt grid over the range of delta_ts_ms (NaN at 0, which
     breaks plotted lines there), per window."""
@@ -159,7 +158,6 @@ def analytic_curve(params: IstdpWindowParams, step_ms: float = 0.5) -> pd.DataFr
 def run(params: IstdpWindowParams = IstdpWindowParams(), spec=None) -> ProtocolResult:
     """Δw of one isolated pre/post pair per Δt (and window): simulated and analytic. Table
     ``analytic_curve``: the analytic window on a 0.5 ms grid (columns window, delta_t_ms, dw_analytic_uS)."""
-    _check(params)
     spec = spec or cell_spec(params.cell)
     names = tuple(WINDOWS) if params.window == "all" else (params.window,)
     cases = [(name, float(dt)) for name in names for dt in params.delta_ts_ms]

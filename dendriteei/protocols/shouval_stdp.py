@@ -80,6 +80,17 @@ class ShouvalStdpParams(RunParams):
     nmda_ca_gain: float = parameter(0.0, "µM/(nA·ms)", 0.0, 1e6,
                                     "NMDA Ca gain (0: set so that pairing at −62.5 mV peaks at α₁)")
 
+    def check(self) -> None:
+        """Cross-parameter rules (ParameterError): each Δt fits in half the pairing period."""
+        for delta_t_ms in self.delta_ts_ms:
+            _check_timing(delta_t_ms, self.frequency_hz)
+
+
+def _check_timing(delta_t_ms: float, frequency_hz: float) -> None:
+    if abs(delta_t_ms) >= 1000.0 / frequency_hz / 2:
+        raise ParameterError(f"delta_ts_ms: |Δt| = {abs(delta_t_ms)} ms must be below half the pairing period "
+                             f"(1000 / frequency_hz / 2 = {500.0 / frequency_hz:g} ms)")
+
 
 def _bap_offsets(params: ShouvalStdpParams, tol_mV: float = 0.01, floor_mV: float = 1e-3) -> np.ndarray:
     """Sample times (ms after arrival) of one bAP: spaced so that linear interpolation is off by
@@ -182,8 +193,7 @@ def pair_times(params: ShouvalStdpParams, delta_t_ms: float) -> tuple[np.ndarray
 def run_timing(spec, params: ShouvalStdpParams, delta_t_ms: float, gain: float) -> tuple[dict, pd.DataFrame]:
     """One Δt: the summary row and the traces (synaptic Ca in µM, clamped soma voltage in mV) from
     50 ms before to 300 ms after the earlier spike of the last pairing (t_ms relative to it)."""
-    if abs(delta_t_ms) >= 1000.0 / params.frequency_hz / 2:
-        raise ParameterError(f"|Δt| = {abs(delta_t_ms)} ms must be below half the pairing period")
+    _check_timing(delta_t_ms, params.frequency_hz)
     pre, post, t_stop = pair_times(params, delta_t_ms)
     out = _pairing(spec, params, pre, post, t_stop, gain)
     t, c = out["t"], out["c"]

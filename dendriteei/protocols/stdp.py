@@ -68,6 +68,11 @@ class StdpParams(RunParams):
                                            "γ_p in biophysical mode (Chindemi et al. 2022)")
     seed: int = parameter(_PAIRING.seed, "", 0, 2**31 - 1, "seed of the noise")
 
+    def check(self) -> None:
+        """Cross-parameter rules (ParameterError)."""
+        if self.theta_d > 0 and self.theta_p > 0 and self.theta_p < self.theta_d:
+            raise ParameterError(f"theta_p = {self.theta_p} µM must not be below theta_d = {self.theta_d} µM")
+
 
 def pairing_settings(params: StdpParams) -> PairingSettings:
     """The pairing settings of these parameters (every PairingSettings field has its namesake here)."""
@@ -82,8 +87,6 @@ def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
     thresholds = None
     if params.ca_mode == "biophysical":
         if params.theta_d > 0 and params.theta_p > 0:
-            if params.theta_p < params.theta_d:
-                raise ParameterError(f"theta_p = {params.theta_p} µM must not be below theta_d = {params.theta_d} µM")
             thresholds = (params.theta_d, params.theta_p)
         else:
             thresholds = calibrate_thresholds(spec, settings)

@@ -31,7 +31,7 @@ import pandas as pd
 from ..catalogue import GABA_WINDOWS, GLU_NMDA_CA_GAIN, GLU_VGCC_GAIN
 from ..interneurons import preset
 from ..pairing import PairingSettings, calcium_peaks, post_latency_ms, run_timing, thresholds
-from ..parameters import ParameterError, parameter, validate
+from ..parameters import ParameterError, parameter, shown
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, site_branches
 
@@ -72,13 +72,12 @@ class StdpFlipParams(RunParams):
     ltp_above: float = parameter(1.1, "", 1.0, 10.0, "outcome 'LTP' when the change exceeds this")
     ltd_below: float = parameter(0.9, "", 0.0, 1.0, "outcome 'LTD' when the change is below this")
 
-
-def _check(params: StdpFlipParams) -> None:
-    validate(params)
-    for name, values, allowed in (("rules", params.rules, RULES), ("conditions", params.conditions, CONDITIONS)):
-        unknown = [v for v in values if v not in allowed]
-        if unknown or not values:
-            raise ParameterError(f"{name} = {values!r}: each must be one of {', '.join(allowed)}")
+    def check(self) -> None:
+        """Cross-parameter rules (ParameterError)."""
+        for name, values, allowed in (("rules", self.rules, RULES), ("conditions", self.conditions, CONDITIONS)):
+            unknown = [v for v in values if v not in allowed]
+            if unknown:
+                raise ParameterError(f"{name} = {shown(values)}: each must be one of {', '.join(allowed)}")
 
 
 def plastic_sites(params: StdpFlipParams, spec=None) -> tuple:
@@ -183,7 +182,6 @@ def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibrati
 
 def run(params: StdpFlipParams = StdpFlipParams(), spec=None) -> ProtocolResult:
     """STDP curves per rule, condition and site: one row per (rule, condition, Δt, site)."""
-    _check(params)
     spec = spec or cell_spec(params.cell)
     rows = []
     for rule in params.rules:
@@ -198,7 +196,7 @@ def inhibition_scan(params: StdpFlipParams, conductances_nS, delta_t_ms: float =
                     rule: str = "graupner_brunel", spec=None) -> pd.DataFrame:
     """Change per site against the SST conductance (nS) at one Δt: the walk LTP → LTD → none
     (Bar-Ilan et al. 2013), with Ca peak and θ_d, θ_p to see where it flips."""
-    _check(replace(params, rules=(rule,)))
+    params = replace(params, rules=(rule,))  # validates the rule
     spec = spec or cell_spec(params.cell)
     calibration = calibrate(spec, params, rule)
     rows = []

@@ -55,7 +55,7 @@ def sweep(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mappin
           backend: str = "process", out: str | os.PathLike | None = None, resume: bool = True,
           retry_errors: bool = False, timeout_s: float | None = None,
           check_finite: Sequence[str] | None = None, select: Mapping[str, Any] | None = None,
-          progress: bool | None = None) -> pd.DataFrame:
+          progress: bool | None = None, max_runs: int = _grid.MAX_RUNS) -> pd.DataFrame:
     """Run ``protocol`` (registered name or Protocol) over a grid and/or explicit runs.
 
     grid: {name: values}, the product of the axes; values are a list, ``"start:stop:step"``
@@ -74,6 +74,7 @@ def sweep(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mappin
         numeric output is infinite or NaN in every row. select: keep summary rows where
         ``column == value`` (or in a list), e.g. one site, for one row per run.
     progress: tqdm bar on stderr (default: only on a terminal).
+    max_runs: a sweep of more runs fails before anything is made (default 100 000).
 
     Returns one row per run and summary row (see :func:`store.table`); ``attrs["sweep"]``
     holds the counts. Everything is validated before any simulation.
@@ -82,10 +83,10 @@ def sweep(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mappin
     _check_options(backend, timeout_s, out)
     jobs = _jobs(jobs)
     check_finite = [check_finite] if isinstance(check_finite, str) else check_finite
-    plan = _grid.plan(proto, grid, runs, fixed, seed)
+    plan = _grid.plan(proto, grid, runs, fixed, seed, max_runs)
     store = RunStore(out) if out is not None else None
     defaults = proto.params_type()
-    call = {"grid": {n: _grid.axis_values(n, v, getattr(defaults, n)) for n, v in (grid or {}).items()},
+    call = {"grid": {n: _grid.axis_values(n, v, getattr(defaults, n), max_runs) for n, v in (grid or {}).items()},
             "runs": list(runs) if runs is not None else None, "fixed": dict(fixed or {}), "seed": seed,
             "backend": backend, "jobs": jobs, "timeout_s": timeout_s, "check_finite": check_finite,
             "select": dict(select) if select else None, "resume": resume, "retry_errors": retry_errors}

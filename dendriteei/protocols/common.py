@@ -1,7 +1,7 @@
 """What every protocol shares: the cell choice, numerics, the result type and timed extra events."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +25,9 @@ class RunParams(metaclass=Checked):
     settle_ms: float = parameter(300.0, "ms", 0.0, 5000.0, "time to reach rest before stimulation")
 
     def __post_init__(self) -> None:
+        for f in fields(self):   # a list is the natural Python spelling of a list parameter
+            if isinstance(f.default, tuple) and isinstance(getattr(self, f.name), list):
+                object.__setattr__(self, f.name, tuple(getattr(self, f.name)))
         validate(self)
 
     def check(self) -> None:

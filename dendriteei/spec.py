@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from .checks import SpecError, is_number, number, one_of, shorten, text
+from .checks import SpecError, number, one_of, shorten, text
 
 #: Branch tags (the tags of :data:`dendriteei.cells.STANDARD_REGIONS`; a test checks they agree).
 TAGS = ("soma", "ais", "axon", "basal", "trunk", "oblique", "tuft")

@@ -40,7 +40,36 @@ def _point_processes(h) -> set:
 
 
 class SimulationDiverged(RuntimeError):
-    """A recorded variable became NaN or infinite."""
+    """A recorded variable became NaN or infinite, or left its sanity envelope
+    (:data:`VOLTAGE_ENVELOPE_MV`, :data:`CALCIUM_FLOOR_MM`)."""
+
+
+#: Sanity envelope of recorded voltages (mV): far beyond any physiological value (the same
+#: bound as spec voltages); a run whose |v| exceeds it has gone unstable.
+VOLTAGE_ENVELOPE_MV = 200.0
+#: Lowest recorded Ca concentration (mM; cai and synaptic ``c``) accepted as round-off of 0.
+CALCIUM_FLOOR_MM = -1e-9
+#: Longest simulated time of one run (ms), 1 h: a sanity limit far above the protocols (the
+#: balance protocols simulate ~40–100 s). Raise it with ``Simulation.run(..., max_tstop_ms=...)``
+#: or by assigning ``dendriteei.engine.simulation.MAX_TSTOP_MS``.
+MAX_TSTOP_MS = 3_600_000.0
+_CALCIUM_VARIABLES = ("cai", "c")
+
+
+def _check_trace(site: str, var: str, t: np.ndarray, values: np.ndarray) -> None:
+    """SimulationDiverged if a trace is non-finite or leaves its sanity envelope."""
+    if not np.all(np.isfinite(values)):
+        bad = t[np.argmax(~np.isfinite(values))]
+        raise SimulationDiverged(f"{var} at {site} became non-finite at t = {bad:.3f} ms")
+    if var == "v" and np.any(np.abs(values) > VOLTAGE_ENVELOPE_MV):
+        index = int(np.argmax(np.abs(values) > VOLTAGE_ENVELOPE_MV))
+        raise SimulationDiverged(f"v at {site} reached {values[index]:.4g} mV at t = {t[index]:.3f} ms, outside "
+                                 f"the sanity envelope |v| ≤ {VOLTAGE_ENVELOPE_MV:g} mV: the run is unstable")
+    if var in _CALCIUM_VARIABLES and np.any(values < CALCIUM_FLOOR_MM):
+        index = int(np.argmax(values < CALCIUM_FLOOR_MM))
+        unit = "mM" if var == "cai" else "(its unit)"
+        raise SimulationDiverged(f"{var} at {site} fell to {values[index]:.4g} {unit} at t = {t[index]:.3f} ms; a "
+                                 f"concentration cannot be negative (round-off allowed to {CALCIUM_FLOOR_MM:g})")
 
 
 def unit_of(variable: str) -> str:
@@ -434,10 +463,10 @@ class Simulation:
         h, target = self._h, self._target(cell)
         if group.name in self._synapses:
             raise SpecError(f"a synapse group named {group.name!r} is already placed in this simulation")
-        valid = range_parameters(h, group.mechanism)
         if group.mechanism not in _point_processes(h):
             raise SpecError(f"group {group.name!r}: mechanism {group.mechanism!r} is not a point process; "
                             f"point processes: {', '.join(sorted(_point_processes(h)))}")
+        valid = range_parameters(h, group.mechanism)
         if group.receives_post_spikes and group.mechanism not in EVENT_KINDS:
             raise SpecError(f"group {group.name!r}: {group.mechanism} takes no postsynaptic spikes; "
                             f"those that do: {', '.join(EVENT_KINDS)}")
@@ -540,12 +569,18 @@ class Simulation:
         return set().union(*(cell.section_names() for cell in self.cells))
 
     # -- run -------------------------------------------------------------------
-    def run(self, tstop_ms: float) -> Traces:
+    def run(self, tstop_ms: float, max_tstop_ms: float | None = None) -> Traces:
         """Initialise every cell to its spec's v_init and integrate to tstop_ms (one rank:
-        NEURON's standard run; several MPI ranks: ParallelContext.psolve with spike exchange)."""
+        NEURON's standard run; several MPI ranks: ParallelContext.psolve with spike exchange).
+        ``max_tstop_ms`` (default :data:`MAX_TSTOP_MS`, 1 h) bounds tstop_ms."""
         if isinstance(tstop_ms, bool) or not isinstance(tstop_ms, (int, float)) or not math.isfinite(tstop_ms) \
                 or tstop_ms < 0:
             raise ValueError(f"tstop_ms must be a finite number >= 0 ms, got {tstop_ms!r}")
+        limit = MAX_TSTOP_MS if max_tstop_ms is None else _positive("max_tstop_ms", max_tstop_ms, "ms")
+        if tstop_ms > limit:
+            raise ValueError(f"tstop_ms = {tstop_ms:g} ms exceeds the limit of {limit:g} ms of simulated time per "
+                             "run (a sanity limit against unit slips, e.g. s for ms); pass max_tstop_ms= to "
+                             "Simulation.run or raise dendriteei.engine.simulation.MAX_TSTOP_MS")
         if not self.cells:
             raise RuntimeError("this simulation was released; build the cells again and make a new one")
         h, pc = self._h, self._pc
@@ -593,9 +628,7 @@ class Simulation:
         out = Traces()
         for site, var, distance, vec, gid in self._records:
             values = np.array(vec)
-            if not np.all(np.isfinite(values)):
-                bad = t[np.argmax(~np.isfinite(values))]
-                raise SimulationDiverged(f"{var} at {site} became non-finite at t = {bad:.3f} ms")
+            _check_trace(site, var, t, values)
             out.traces[(site, var)] = Trace(site, var, unit_of(var), distance, t, values, gid)
         for site, times, _ in self._spike_records:
             out.spikes_ms[site] = np.array(times)

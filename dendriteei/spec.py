@@ -153,6 +153,11 @@ Distribution = Union[Uniform, Linear, Exponential]
 _DISTRIBUTIONS = {"uniform": Uniform, "linear": Linear, "exponential": Exponential}
 
 
+def _label(name) -> str:
+    """A name as is if it is a short string, else shortened repr."""
+    return name if isinstance(name, str) and len(name) <= 40 else shorten(name, 40)
+
+
 def _check_kind(distribution, kind: str) -> None:
     if distribution.kind != kind:
         raise SpecError(f"{kind} distribution: kind must be {kind!r}, got {shorten(distribution.kind)}")
@@ -174,7 +179,7 @@ class Paint:
     value: Distribution
 
     def __post_init__(self):
-        owner = f"paint {shorten(self.mechanism)}.{shorten(self.parameter)} on {shorten(self.region)}"
+        owner = f"paint {_label(self.mechanism)}.{_label(self.parameter)} on {_label(self.region)}"
         for field in ("region", "mechanism", "parameter"):
             text(owner, field, getattr(self, field))
         if not isinstance(self.value, (Uniform, Linear, Exponential)):
@@ -240,7 +245,8 @@ class CellSpec:
                             f"{', '.join(sorted({n for n in names if names.count(n) > 1}))}")
         roots = [b.name for b in self.branches if b.parent is None]
         if len(roots) != 1:
-            raise SpecError(f"exactly one root branch (the soma) is needed, got {shorten(roots)}")
+            raise SpecError(f"{owner}: exactly one root branch (the soma) is needed among the branches, "
+                            f"got {shorten(roots)}")
         parent = {b.name: b.parent for b in self.branches}
         for b in self.branches:
             if b.parent is not None and b.parent not in parent:

@@ -7,13 +7,14 @@ or at explicit (branch, x) sites), each driven by its own spike source.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional, Union
 
 import numpy as np
 
 from .catalogue import GABA_POST_SOURCES, GABA_RULES, GABA_WINDOWS, GLU_CA_MODES, GLU_RULES
-from .checks import SpecError, integer, number, shorten, text
+from .checks import SpecError, integer, is_number, number, shorten, text
 
 #: Most synapses one group may place: a sanity limit (each is a NEURON point process with its own
 #: NetCon and spike vector), far above the package's protocols. Raise it by assigning
@@ -72,11 +73,9 @@ class ExplicitSpikes:
     kind: str = "explicit"
 
     def __post_init__(self):
-        try:
-            times = np.asarray(self.times_ms, dtype=float)
-        except (TypeError, ValueError):
-            times = None
-        if times is None or times.ndim != 1 or not np.all(np.isfinite(times)):
+        times = self.times_ms
+        if isinstance(times, (str, bytes)) or not hasattr(times, "__iter__") \
+                or not all(is_number(t) and math.isfinite(t) for t in times):
             raise SpecError(f"explicit spikes: times_ms must be a sequence of finite numbers (ms), "
                             f"got {shorten(self.times_ms)}")
 

@@ -146,7 +146,12 @@ class Exponential:
             raise SpecError("exponential distribution: length_um must be a finite number ≠ 0 µm, got 0")
 
     def at(self, distance_um: float) -> float:
-        return max(0.0, self.value * (self.offset + self.amplitude * math.exp(distance_um / self.length_um)))
+        try:
+            growth = math.exp(distance_um / self.length_um)
+        except OverflowError:
+            raise SpecError(f"exponential distribution: exp(distance / length_um) overflows at {distance_um:g} µm "
+                            f"with length_um = {self.length_um:g} µm (a length in µm, e.g. 323, not 0.323?)") from None
+        return max(0.0, self.value * (self.offset + self.amplitude * growth))
 
 
 Distribution = Union[Uniform, Linear, Exponential]
@@ -161,6 +166,7 @@ def _label(name) -> str:
 def _check_kind(distribution, kind: str) -> None:
     if distribution.kind != kind:
         raise SpecError(f"{kind} distribution: kind must be {kind!r}, got {shorten(distribution.kind)}")
+
 
 #: Pseudo-mechanism for membrane properties: ``cm`` (µF/cm²) and ``Ra`` (Ω·cm, per section).
 MEMBRANE = "membrane"

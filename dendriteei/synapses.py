@@ -146,7 +146,11 @@ class SynapseGroup:
         low = number(owner, "min_distance_um", self.min_distance_um, "µm", minimum=0.0)
         number(owner, "max_distance_um", self.max_distance_um, "µm", minimum=low, optional=True)
         object.__setattr__(self, "branches", (self.branches,) if isinstance(self.branches, str) else tuple(self.branches))
-        object.__setattr__(self, "sites", tuple((str(b), float(x)) for b, x in self.sites))
+        for index, site in enumerate(self.sites):
+            if not (isinstance(site, (tuple, list)) and len(site) == 2 and isinstance(site[0], str)
+                    and is_number(site[1])):
+                raise SpecError(f"{owner}: sites[{index}] must be a (branch name, x) pair, got {shorten(site)}")
+        object.__setattr__(self, "sites", tuple((b, float(x)) for b, x in self.sites))
         if sum(bool(p) for p in (self.distances_um, self.branches, self.sites)) > 1:
             raise SpecError(f"group {self.name!r}: give at most one of distances_um, branches, sites")
         if self.sites and len(self.sites) != self.n:

@@ -174,6 +174,11 @@ def test_negative_conductances_and_membrane_values_are_refused():
     Paint("all", "pas", "e", Uniform(-80.0))   # not conductance-like: may be negative
 
 
+def test_exponential_overflow_names_length():
+    with pytest.raises(SpecError, match="overflows at 900 µm with length_um = 0.323 µm"):
+        Exponential(2e-4, -0.8696, 2.087, 0.323).at(900.0)
+
+
 def test_tags_regions_and_tree():
     assert set(TAGS) == {tag for region in STANDARD_REGIONS for tag in region.tags}
     with pytest.raises(SpecError, match="unknown tag 'apical'; valid: soma, ais, axon, basal"):

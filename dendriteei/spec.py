@@ -3,7 +3,8 @@
 In the spirit of Arbor: a morphology of tagged branches, labelled regions (branch
 tags + a path-distance window), and mechanisms painted on regions with values that
 may depend on path distance from the soma. Nothing here touches NEURON; the
-engine (:mod:`dendriteei.engine`) turns a :class:`CellSpec` into sections.
+engine (:mod:`dendriteei.engine`) turns a :class:`CellSpec` into sections. Every field is
+checked on construction: a bad one raises :class:`SpecError` naming it, its range and unit.
 """
 from __future__ import annotations
 

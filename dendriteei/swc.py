@@ -160,6 +160,8 @@ def load_swc(path, name: str = "swc", paints=None, tuft_fraction: float = 0.25) 
         if len(points) == 1:
             x, y, z, d = points[0]
             points.insert(0, (x, y, z - 0.5, d))
+            warnings.warn(f"{path}:{lines[run[0]]}: node {run[0]} is a one-point branch on the soma; "
+                          "gave it a 0.5 µm stub along -z", stacklevel=2)
         branches.append(Branch(f"b{index}", tag, parent, parent_x, points=tuple(points)))
     regions = STANDARD_REGIONS + (Region("distal_ka", ("basal", "trunk", "oblique", "tuft"), 100.0),)
     return CellSpec(name=name, branches=tuple(branches), regions=regions,

@@ -423,13 +423,15 @@ def test_impossible_swc_files_are_refused(tmp_path, lines, match):
 
 def test_swc_repairs_are_reported(tmp_path):
     path = tmp_path / "odd.swc"
-    path.write_text("\n".join(SWC_LINES + ["6 7 0 -30 0 1 3", "7 3 100 0 0 1 -1", "8 3 110 0 0 1 7"]) + "\n")
+    path.write_text("\n".join(SWC_LINES + ["6 7 0 -30 0 1 3", "7 3 100 0 0 1 -1", "8 3 110 0 0 1 7",
+                                            "9 3 -5 0 0 1 1"]) + "\n")
     with pytest.warns(UserWarning) as record:
         spec = load_swc(path)
     messages = [str(w.message) for w in record]
     assert any("odd.swc: dropped 1 nodes of SWC types other than 1–4" in m and "lines 6" in m for m in messages)
     assert any("dropped 2 nodes of dendrite types 3/4 not connected to the soma" in m and "lines 7, 8" in m
                for m in messages)
+    assert any("odd.swc:9: node 9 is a one-point branch on the soma; gave it a 0.5 µm stub" in m for m in messages)
     assert {b.tag for b in spec.branches} >= {"basal", "trunk"}
 
 

@@ -230,8 +230,10 @@ class CellSpec:
         for field in ("v_init_mV", "ena_mV", "ek_mV"):
             number(owner, field, getattr(self, field), "mV", minimum=-VOLTAGE_ENVELOPE_MV,
                    maximum=VOLTAGE_ENVELOPE_MV)
-        number(owner, "cao_mM", self.cao_mM, "mM", above=0.0)   # log(cao/cai) in the Nernst potential
-        number(owner, "d_lambda", self.d_lambda, "(fraction of λ at 100 Hz)", above=0.0)
+        # > 0: log(cao/cai) in the Nernst potential; ≤ 100 mM a sanity envelope (aCSF: ~2 mM).
+        number(owner, "cao_mM", self.cao_mM, "mM", above=0.0, maximum=100.0)
+        # A fraction of the length constant (Hines & Carnevale 2001 d_lambda rule; 0.1 is usual).
+        number(owner, "d_lambda", self.d_lambda, "(fraction of λ at 100 Hz)", above=0.0, maximum=1.0)
         number(owner, "max_segment_um", self.max_segment_um, "µm", above=0.0)
         if not isinstance(self.description, str):
             raise SpecError(f"{owner}: description must be a string, got {shorten(self.description)}")

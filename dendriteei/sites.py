@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .spec import SpecError
+from .checks import SpecError, number, text
 
 #: Orders of a region's branches for ``Site.rank`` (see the module docstring).
 ORDERS = ("origin", "length", "extent")
@@ -67,10 +67,12 @@ class Site:
     order: str = "origin"          # one of ORDERS; used with rank
 
     def __post_init__(self):
+        text("site", "name", self.name)
+        text(f"site {self.name!r}", "region", self.region, optional=True)
+        text(f"site {self.name!r}", "branch", self.branch, optional=True)
         if (self.region is None) == (self.branch is None):
             raise SpecError(f"site {self.name!r}: give either region (+ distance_um or rank) or branch (+ x)")
-        if not 0.0 <= self.x <= 1.0:
-            raise SpecError(f"site {self.name!r}: x must lie in [0, 1]")
+        number(f"site {self.name!r}", "x", self.x, "(fraction of the branch)", minimum=0.0, maximum=1.0)
         if self.rank is not None and (isinstance(self.rank, bool) or not isinstance(self.rank, int)):
             raise SpecError(f"site {self.name!r}: rank must be an integer (0 = first, -1 = last), "
                             f"got {self.rank!r}")
@@ -81,8 +83,7 @@ class Site:
             raise SpecError(f"site {self.name!r}: unknown order {self.order!r}; orders: {', '.join(ORDERS)}")
         if self.order != "origin" and self.rank is None:
             raise SpecError(f"site {self.name!r}: order {self.order!r} needs a rank")
-        if self.distance_um is not None and not math.isfinite(self.distance_um):
-            raise SpecError(f"site {self.name!r}: distance_um must be a finite number of µm")
+        number(f"site {self.name!r}", "distance_um", self.distance_um, "µm", minimum=0.0, optional=True)
 
     @classmethod
     def parse(cls, text: str, name: Optional[str] = None) -> "Site":

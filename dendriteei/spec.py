@@ -3,7 +3,8 @@
 In the spirit of Arbor: a morphology of tagged branches, labelled regions (branch
 tags + a path-distance window), and mechanisms painted on regions with values that
 may depend on path distance from the soma. Nothing here touches NEURON; the
-engine (:mod:`dendriteei.engine`) turns a :class:`CellSpec` into sections.
+engine (:mod:`dendriteei.engine`) turns a :class:`CellSpec` into sections. Every field is
+checked on construction: a bad one raises :class:`SpecError` naming it, its range and unit.
 """
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import math
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from .checks import SpecError, number, one_of, shorten, text
 
-class SpecError(ValueError):
-    """A cell specification is inconsistent."""
+#: Branch tags (the tags of :data:`dendriteei.cells.STANDARD_REGIONS`; a test checks they agree).
+TAGS = ("soma", "ais", "axon", "basal", "trunk", "oblique", "tuft")
+
+#: Sanity envelope for spec voltages (mV): far beyond any physiological membrane or reversal potential.
+VOLTAGE_ENVELOPE_MV = 200.0
 
 
 @dataclass(frozen=True)
@@ -33,16 +38,37 @@ class Branch:
     points: tuple = ()
 
     def __post_init__(self):
-        if not self.points and self.length_um <= 0:
-            raise SpecError(f"branch {self.name!r}: length_um must be > 0 µm (got {self.length_um})")
-        if not self.points and min(self.diam_start_um, self.diam_end) <= 0:
-            raise SpecError(f"branch {self.name!r}: diameters must be > 0 µm")
-        if not 0.0 <= self.parent_x <= 1.0:
-            raise SpecError(f"branch {self.name!r}: parent_x must lie in [0, 1]")
+        text("branch", "name", self.name)
+        owner = f"branch {self.name!r}"
+        one_of(owner, "tag", self.tag, TAGS)
+        text(owner, "parent", self.parent, optional=True)
+        if self.parent == self.name:
+            raise SpecError(f"{owner}: a branch cannot be its own parent")
+        number(owner, "parent_x", self.parent_x, minimum=0.0, maximum=1.0)
+        if not isinstance(self.points, (tuple, list)):
+            raise SpecError(f"{owner}: points must be a sequence of (x, y, z, diam) in µm, got {shorten(self.points)}")
+        if self.points:
+            _check_points(owner, self.points)
+        else:
+            number(owner, "length_um", self.length_um, "µm", above=0.0)
+            number(owner, "diam_start_um", self.diam_start_um, "µm", above=0.0)
+            number(owner, "diam_end_um", self.diam_end_um, "µm", above=0.0, optional=True)
 
     @property
     def diam_end(self) -> float:
         return self.diam_start_um if self.diam_end_um is None else self.diam_end_um
+
+
+def _check_points(owner: str, points) -> None:
+    """At least 2 points (NEURON's pt3d needs 2), each (x, y, z, diam) finite µm with diam > 0."""
+    if len(points) < 2:
+        raise SpecError(f"{owner}: points needs at least 2 (x, y, z, diam) points in µm, got {len(points)}")
+    for index, point in enumerate(points):
+        if not isinstance(point, (tuple, list)) or len(point) != 4:
+            raise SpecError(f"{owner}: points[{index}] must be (x, y, z, diam) in µm, got {shorten(point)}")
+        for axis, value in zip("xyz", point[:3]):
+            number(owner, f"points[{index}].{axis}", value, "µm")
+        number(owner, f"points[{index}].diam", point[3], "µm", above=0.0)
 
 
 @dataclass(frozen=True)
@@ -53,6 +79,17 @@ class Region:
     tags: tuple
     min_distance_um: float = 0.0
     max_distance_um: Optional[float] = None
+
+    def __post_init__(self):
+        text("region", "name", self.name)
+        owner = f"region {self.name!r}"
+        if not isinstance(self.tags, (tuple, list)) or not self.tags:
+            raise SpecError(f"{owner}: tags must be a non-empty sequence of {', '.join(TAGS)}; "
+                            f"got {shorten(self.tags)}")
+        for tag in self.tags:
+            one_of(owner, "tag", tag, TAGS)
+        low = number(owner, "min_distance_um", self.min_distance_um, "µm", minimum=0.0)
+        number(owner, "max_distance_um", self.max_distance_um, "µm", above=low, optional=True)
 
     def contains(self, tag: str, distance_um: float) -> bool:
         upper = math.inf if self.max_distance_um is None else self.max_distance_um
@@ -65,6 +102,10 @@ class Uniform:
     value: float
     kind: str = "uniform"
 
+    def __post_init__(self):
+        _check_kind(self, "uniform")
+        number("uniform distribution", "value", self.value)
+
     def at(self, distance_um: float) -> float:
         return self.value
 
@@ -76,6 +117,12 @@ class Linear:
     length_um: float
     cap_um: Optional[float] = None
     kind: str = "linear"
+
+    def __post_init__(self):
+        _check_kind(self, "linear")
+        number("linear distribution", "value", self.value)
+        number("linear distribution", "length_um", self.length_um, "µm", above=0.0)
+        number("linear distribution", "cap_um", self.cap_um, "µm", minimum=0.0, optional=True)
 
     def at(self, distance_um: float) -> float:
         d = distance_um if self.cap_um is None else min(distance_um, self.cap_um)
@@ -91,15 +138,40 @@ class Exponential:
     length_um: float
     kind: str = "exponential"
 
+    def __post_init__(self):
+        _check_kind(self, "exponential")
+        for field in ("value", "offset", "amplitude"):
+            number("exponential distribution", field, getattr(self, field))
+        length = number("exponential distribution", "length_um", self.length_um, "µm")
+        if length == 0.0:
+            raise SpecError("exponential distribution: length_um must be a finite number ≠ 0 µm, got 0")
+
     def at(self, distance_um: float) -> float:
-        return max(0.0, self.value * (self.offset + self.amplitude * math.exp(distance_um / self.length_um)))
+        try:
+            growth = math.exp(distance_um / self.length_um)
+        except OverflowError:
+            raise SpecError(f"exponential distribution: exp(distance / length_um) overflows at {distance_um:g} µm "
+                            f"with length_um = {self.length_um:g} µm (a length in µm, e.g. 323, not 0.323?)") from None
+        return max(0.0, self.value * (self.offset + self.amplitude * growth))
 
 
 Distribution = Union[Uniform, Linear, Exponential]
 _DISTRIBUTIONS = {"uniform": Uniform, "linear": Linear, "exponential": Exponential}
 
+
+def _label(name) -> str:
+    """A name as is if it is a short string, else shortened repr."""
+    return name if isinstance(name, str) and len(name) <= 40 else shorten(name, 40)
+
+
+def _check_kind(distribution, kind: str) -> None:
+    if distribution.kind != kind:
+        raise SpecError(f"{kind} distribution: kind must be {kind!r}, got {shorten(distribution.kind)}")
+
+
 #: Pseudo-mechanism for membrane properties: ``cm`` (µF/cm²) and ``Ra`` (Ω·cm, per section).
 MEMBRANE = "membrane"
+_MEMBRANE_UNITS = {"cm": "µF/cm²", "Ra": "Ω·cm"}
 
 
 @dataclass(frozen=True)
@@ -112,6 +184,22 @@ class Paint:
     mechanism: str
     parameter: str
     value: Distribution
+
+    def __post_init__(self):
+        owner = f"paint {_label(self.mechanism)}.{_label(self.parameter)} on {_label(self.region)}"
+        for field in ("region", "mechanism", "parameter"):
+            text(owner, field, getattr(self, field))
+        if not isinstance(self.value, (Uniform, Linear, Exponential)):
+            raise SpecError(f"{owner}: value must be a distribution ({', '.join(_DISTRIBUTIONS)}), "
+                            f"got {shorten(self.value)}")
+        if self.mechanism == MEMBRANE:
+            one_of(owner, "membrane parameter", self.parameter, _MEMBRANE_UNITS)
+            if self.value.value <= 0:
+                raise SpecError(f"{owner}: value must be > 0 {_MEMBRANE_UNITS[self.parameter]}, "
+                                f"got {self.value.value!r}")
+        elif self.parameter.startswith("g") and self.value.value < 0:
+            raise SpecError(f"{owner}: value must be ≥ 0 (conductance-like parameter, mechanism's unit), "
+                            f"got {self.value.value!r}")
 
 
 @dataclass(frozen=True)
@@ -131,20 +219,58 @@ class CellSpec:
     description: str = ""
 
     def __post_init__(self):
-        names = [b.name for b in self.branches]
-        if len(set(names)) != len(names):
-            raise SpecError("branch names must be unique")
-        roots = [b.name for b in self.branches if b.parent is None]
-        if len(roots) != 1:
-            raise SpecError(f"exactly one root branch (the soma) is needed, got {roots}")
-        known = set(names)
-        for b in self.branches:
-            if b.parent is not None and b.parent not in known:
-                raise SpecError(f"branch {b.name!r} has unknown parent {b.parent!r}")
-        region_names = {r.name for r in self.regions}
+        text("cell", "name", self.name)
+        owner = f"cell {self.name!r}"
+        for field, kind in (("branches", Branch), ("regions", Region), ("paints", Paint)):
+            items = getattr(self, field)
+            if not isinstance(items, (tuple, list)) or not all(isinstance(item, kind) for item in items):
+                raise SpecError(f"{owner}: {field} must be a sequence of {kind.__name__}, got {shorten(items)}")
+        # Sanity envelope, not physiology: preparations run at ~6 (squid) to ~40 °C.
+        number(owner, "celsius", self.celsius, "°C", minimum=0.0, maximum=50.0)
+        for field in ("v_init_mV", "ena_mV", "ek_mV"):
+            number(owner, field, getattr(self, field), "mV", minimum=-VOLTAGE_ENVELOPE_MV,
+                   maximum=VOLTAGE_ENVELOPE_MV)
+        # > 0: log(cao/cai) in the Nernst potential; ≤ 100 mM a sanity envelope (aCSF: ~2 mM).
+        number(owner, "cao_mM", self.cao_mM, "mM", above=0.0, maximum=100.0)
+        # A fraction of the length constant (Hines & Carnevale 2001 d_lambda rule; 0.1 is usual).
+        number(owner, "d_lambda", self.d_lambda, "(fraction of λ at 100 Hz)", above=0.0, maximum=1.0)
+        number(owner, "max_segment_um", self.max_segment_um, "µm", above=0.0)
+        if not isinstance(self.description, str):
+            raise SpecError(f"{owner}: description must be a string, got {shorten(self.description)}")
+        self._check_tree(owner)
+        region_names = [r.name for r in self.regions]
+        duplicates = sorted({n for n in region_names if region_names.count(n) > 1})
+        if duplicates:
+            raise SpecError(f"{owner}: region names must be unique; repeated: {', '.join(duplicates)}")
         for p in self.paints:
             if p.region not in region_names:
                 raise SpecError(f"paint on unknown region {p.region!r}; regions: {sorted(region_names)}")
+
+    def _check_tree(self, owner: str) -> None:
+        """Unique names, one root, known parents, no cycles (NEURON would refuse a loop)."""
+        names = [b.name for b in self.branches]
+        if len(set(names)) != len(names):
+            raise SpecError(f"{owner}: branch names must be unique; repeated: "
+                            f"{', '.join(sorted({n for n in names if names.count(n) > 1}))}")
+        roots = [b.name for b in self.branches if b.parent is None]
+        if len(roots) != 1:
+            raise SpecError(f"{owner}: exactly one root branch (the soma) is needed among the branches, "
+                            f"got {shorten(roots)}")
+        parent = {b.name: b.parent for b in self.branches}
+        for b in self.branches:
+            if b.parent is not None and b.parent not in parent:
+                raise SpecError(f"branch {b.name!r} has unknown parent {b.parent!r}")
+        reaches_root = {roots[0]}
+        for b in self.branches:
+            path, current = [], b.name
+            while current not in reaches_root:
+                if current in path:
+                    loop = path[path.index(current):] + [current]
+                    raise SpecError(f"{owner}: branches form a cycle ({shorten(' -> '.join(loop))}); "
+                                    "the branch tree must lead from every branch to the root")
+                path.append(current)
+                current = parent[current]
+            reaches_root.update(path)
 
     def region(self, name: str) -> Region:
         for r in self.regions:
@@ -164,24 +290,77 @@ class CellSpec:
 
     @classmethod
     def from_dict(cls, data: dict) -> "CellSpec":
-        data = dict(data)
-        data["branches"] = tuple(Branch(**{**b, "points": tuple(tuple(p) for p in b.get("points", ()))})
-                                 for b in data["branches"])
-        data["regions"] = tuple(Region(**{**r, "tags": tuple(r["tags"])}) for r in data["regions"])
-        paints = []
-        for p in data["paints"]:
-            value = dict(p["value"])
-            kind = value.get("kind", "uniform")
-            if kind not in _DISTRIBUTIONS:
-                raise SpecError(f"unknown distribution kind {kind!r}; valid: {sorted(_DISTRIBUTIONS)}")
-            paints.append(Paint(p["region"], p["mechanism"], p["parameter"], _DISTRIBUTIONS[kind](**value)))
-        data["paints"] = tuple(paints)
-        return cls(**data)
+        """A spec from :meth:`to_dict` output; SpecError names any missing, unknown or bad field."""
+        data = dict(_mapping(data, "cell"))
+        for field in ("branches", "regions", "paints"):
+            data[field] = _sequence(data.get(field, ()), f"cell.{field}")
+        data["branches"] = tuple(_branch(b, f"cell.branches[{i}]") for i, b in enumerate(data["branches"]))
+        data["regions"] = tuple(_region(r, f"cell.regions[{i}]") for i, r in enumerate(data["regions"]))
+        data["paints"] = tuple(_paint(p, f"cell.paints[{i}]") for i, p in enumerate(data["paints"]))
+        return _make(cls, data, "cell")
 
     @classmethod
     def from_json(cls, text: str) -> "CellSpec":
-        return cls.from_dict(json.loads(text))
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError) as error:
+            raise SpecError(f"cell JSON does not parse: {error}") from None
+        return cls.from_dict(data)
 
     def replace(self, **changes) -> "CellSpec":
         return dataclasses.replace(self, **changes)
 
+
+
+def _mapping(data, where: str) -> dict:
+    if not isinstance(data, dict):
+        raise SpecError(f"{where} must be a JSON object (dict), got {shorten(data)}")
+    return data
+
+
+def _sequence(data, where: str) -> tuple:
+    if not isinstance(data, (list, tuple)):
+        raise SpecError(f"{where} must be a list, got {shorten(data)}")
+    return tuple(data)
+
+
+def _make(cls, data: dict, where: str):
+    """``cls(**data)``, with SpecError naming missing or unknown fields instead of TypeError."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields), key=str)
+    if unknown:
+        raise SpecError(f"{where}: unknown field {shorten(unknown[0])}; fields: {', '.join(fields)}")
+    missing = [name for name, f in fields.items() if name not in data
+               and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    if missing:
+        raise SpecError(f"{where}: missing field {missing[0]!r}; fields: {', '.join(fields)}")
+    try:
+        return cls(**data)
+    except SpecError as error:
+        raise SpecError(f"{where}: {error}") from None
+
+
+def _branch(data, where: str) -> Branch:
+    data = dict(_mapping(data, where))
+    if "points" in data:
+        data["points"] = tuple(tuple(p) if isinstance(p, (list, tuple)) else p
+                               for p in _sequence(data["points"], f"{where}.points"))
+    return _make(Branch, data, where)
+
+
+def _region(data, where: str) -> Region:
+    data = dict(_mapping(data, where))
+    if "tags" in data:
+        data["tags"] = _sequence(data["tags"], f"{where}.tags")
+    return _make(Region, data, where)
+
+
+def _paint(data, where: str) -> Paint:
+    data = dict(_mapping(data, where))
+    if "value" in data:
+        value = _mapping(data["value"], f"{where}.value")
+        kind = value.get("kind", "uniform")
+        if not isinstance(kind, str) or kind not in _DISTRIBUTIONS:
+            raise SpecError(f"{where}.value: unknown distribution kind {shorten(kind)}; valid: {sorted(_DISTRIBUTIONS)}")
+        data["value"] = _make(_DISTRIBUTIONS[kind], dict(value), f"{where}.value")
+    return _make(Paint, data, where)

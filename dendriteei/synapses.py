@@ -7,12 +7,25 @@ or at explicit (branch, x) sites), each driven by its own spike source.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional, Union
 
 import numpy as np
 
-from .spec import SpecError
+from .catalogue import GABA_POST_SOURCES, GABA_RULES, GABA_WINDOWS, GLU_CA_MODES, GLU_RULES
+from .checks import SpecError, integer, is_number, number, shorten, text
+
+#: Most synapses one group may place: a sanity limit (each is a NEURON point process with its own
+#: NetCon and spike vector), far above the package's protocols. Raise it by assigning
+#: ``dendriteei.synapses.MAX_SYNAPSES_PER_GROUP``.
+MAX_SYNAPSES_PER_GROUP = 100_000
+
+#: Integer-coded RANGE parameters of the package's synapses: the valid codes (dendriteei.catalogue).
+CODED_PARAMETERS = {
+    "dei_glu": {"ca_mode": GLU_CA_MODES, "rule": GLU_RULES},
+    "dei_gaba": {"window": GABA_WINDOWS, "post_source": GABA_POST_SOURCES, "homeostatic": GABA_RULES},
+}
 
 
 @dataclass(frozen=True)
@@ -24,9 +37,13 @@ class RegularSpikes:
     offset_ms: float = 0.0
     kind: str = "regular"
 
+    def __post_init__(self):
+        number("regular spikes", "rate_hz", self.rate_hz, "Hz", above=0.0)
+        integer("regular spikes", "n", self.n, minimum=0)
+        number("regular spikes", "start_ms", self.start_ms, "ms")
+        number("regular spikes", "offset_ms", self.offset_ms, "ms")
+
     def times(self, rng: np.random.Generator) -> np.ndarray:
-        if self.rate_hz <= 0 or self.n < 0:
-            raise SpecError("regular spikes need rate_hz > 0 Hz and n >= 0")
         return self.start_ms + self.offset_ms + np.arange(self.n) * 1000.0 / self.rate_hz
 
 
@@ -38,9 +55,12 @@ class PoissonSpikes:
     stop_ms: float
     kind: str = "poisson"
 
+    def __post_init__(self):
+        number("Poisson spikes", "rate_hz", self.rate_hz, "Hz", minimum=0.0)
+        start = number("Poisson spikes", "start_ms", self.start_ms, "ms")
+        number("Poisson spikes", "stop_ms", self.stop_ms, "ms", minimum=start)
+
     def times(self, rng: np.random.Generator) -> np.ndarray:
-        if self.rate_hz < 0 or self.stop_ms < self.start_ms:
-            raise SpecError("Poisson spikes need rate_hz >= 0 Hz and stop_ms >= start_ms")
         expected = self.rate_hz * (self.stop_ms - self.start_ms) / 1000.0
         count = rng.poisson(expected)
         return np.sort(rng.uniform(self.start_ms, self.stop_ms, count))
@@ -51,6 +71,13 @@ class ExplicitSpikes:
     """Given spike times (ms)."""
     times_ms: tuple
     kind: str = "explicit"
+
+    def __post_init__(self):
+        times = self.times_ms
+        if isinstance(times, (str, bytes)) or not hasattr(times, "__iter__") \
+                or not all(is_number(t) and math.isfinite(t) for t in times):
+            raise SpecError(f"explicit spikes: times_ms must be a sequence of finite numbers (ms), "
+                            f"got {shorten(self.times_ms)}")
 
     def times(self, rng: np.random.Generator) -> np.ndarray:
         return np.sort(np.asarray(self.times_ms, dtype=float))
@@ -88,19 +115,42 @@ class SynapseGroup:
     seed: int = 0
 
     def __post_init__(self):
+        text("synapse group", "name", self.name)
+        owner = f"group {self.name!r}"
+        text(owner, "region", self.region)
+        text(owner, "mechanism", self.mechanism)
+        integer(owner, "n", self.n, minimum=1, maximum=MAX_SYNAPSES_PER_GROUP,
+                hint=" (a sanity limit: raise dendriteei.synapses.MAX_SYNAPSES_PER_GROUP for more)")
         if isinstance(self.parameters, dict):
             object.__setattr__(self, "parameters", tuple(sorted(self.parameters.items())))
         object.__setattr__(self, "sources", tuple(self.sources))
+        for source in self.sources:
+            if not isinstance(source, (RegularSpikes, PoissonSpikes, ExplicitSpikes)):
+                raise SpecError(f"{owner}: sources must be RegularSpikes, PoissonSpikes or ExplicitSpikes, "
+                                f"got {shorten(source)}")
         if isinstance(self.varying, dict):
             object.__setattr__(self, "varying", tuple(sorted((k, tuple(v)) for k, v in self.varying.items())))
         for name, values in self.varying:
             if len(values) != self.n:
                 raise SpecError(f"group {self.name!r}: {name} varies over {len(values)} values for n = {self.n}")
+        for name, value in self.parameters:
+            self._check_parameter(name, value)
+        for name, values in self.varying:
+            for index, value in enumerate(values):
+                self._check_parameter(f"{name}[{index}]", value, name)
         object.__setattr__(self, "distances_um", tuple(self.distances_um))
         if self.distances_um and len(self.distances_um) != self.n:
             raise SpecError(f"group {self.name!r}: {len(self.distances_um)} distances for n = {self.n}")
+        for index, distance in enumerate(self.distances_um):
+            number(owner, f"distances_um[{index}]", distance, "µm", minimum=0.0)
+        low = number(owner, "min_distance_um", self.min_distance_um, "µm", minimum=0.0)
+        number(owner, "max_distance_um", self.max_distance_um, "µm", minimum=low, optional=True)
         object.__setattr__(self, "branches", (self.branches,) if isinstance(self.branches, str) else tuple(self.branches))
-        object.__setattr__(self, "sites", tuple((str(b), float(x)) for b, x in self.sites))
+        for index, site in enumerate(self.sites):
+            if not (isinstance(site, (tuple, list)) and len(site) == 2 and isinstance(site[0], str)
+                    and is_number(site[1])):
+                raise SpecError(f"{owner}: sites[{index}] must be a (branch name, x) pair, got {shorten(site)}")
+        object.__setattr__(self, "sites", tuple((b, float(x)) for b, x in self.sites))
         if sum(bool(p) for p in (self.distances_um, self.branches, self.sites)) > 1:
             raise SpecError(f"group {self.name!r}: give at most one of distances_um, branches, sites")
         if self.sites and len(self.sites) != self.n:
@@ -108,10 +158,26 @@ class SynapseGroup:
         for branch, x in self.sites:
             if not 0.0 <= x <= 1.0:
                 raise SpecError(f"group {self.name!r}: site ({branch!r}, {x}) has x outside [0, 1]")
-        if self.n < 1:
-            raise SpecError(f"group {self.name!r}: n must be >= 1")
         if len(self.sources) not in (1, self.n):
             raise SpecError(f"group {self.name!r}: give 1 or n = {self.n} spike sources, not {len(self.sources)}")
+        number(owner, "weight", self.weight, "(mechanism's unit, e.g. µS)", minimum=0.0)
+        number(owner, "post_threshold_mV", self.post_threshold_mV, "mV")
+        number(owner, "delay_ms", self.delay_ms, "ms", minimum=0.0)
+        integer(owner, "seed", self.seed, minimum=0)
+        if not isinstance(self.receives_post_spikes, bool):
+            raise SpecError(f"{owner}: receives_post_spikes must be True or False, got "
+                            f"{shorten(self.receives_post_spikes)}")
+
+    def _check_parameter(self, label: str, value, name: str | None = None) -> None:
+        """A RANGE value: a finite number, ≥ 0 for conductance-like names (g…), a valid code
+        for the coded parameters of dei_glu / dei_gaba."""
+        name = label if name is None else name
+        owner = f"group {self.name!r}"
+        number(owner, f"parameter {label}", value, minimum=0.0 if name.startswith("g") else None)
+        codes = CODED_PARAMETERS.get(self.mechanism, {}).get(name)
+        if codes is not None and value not in codes.values():
+            raise SpecError(f"{owner}: parameter {label} = {shorten(value)} is not a {self.mechanism} {name} code; "
+                            f"valid: {', '.join(f'{code} ({key})' for key, code in codes.items())}")
 
     def target_distances(self, nearest_um: float, farthest_um: float) -> list[float]:
         """Path distances (µm) of the n synapses, given the region's nearest and farthest points."""

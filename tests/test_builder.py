@@ -36,10 +36,11 @@ def test_recording_unknown_variable_is_a_clear_error():
 
 
 def test_diverging_simulation_raises():
-    sim = Simulation(build(_ball([Paint("all", "pas", "g", Uniform(-1e-3))])), dt_ms=0.1)
+    # A negative leak (the old way to diverge) is now refused by the spec: an absurd current instead.
+    sim = Simulation(build(_ball([Paint("all", "pas", "g", Uniform(1e-3))])), dt_ms=0.1)
     site = Site("s", region="soma")
     sim.record(site)
-    sim.current_pulse(site, 1.0, 1.0, 100.0)
+    sim.current_pulse(site, 1e308, 1.0, 100.0)   # v overflows to inf
     with pytest.raises(SimulationDiverged, match="v at s became non-finite"):
         sim.run(2000.0)
     sim.release()  # the diverged cell must not linger into later simulations

@@ -145,16 +145,40 @@ def _find_library(directory: Path) -> Path | None:
     return next((path for path in found if path.is_file()), None)
 
 
-def _completed_library(build_dir: Path, expected_hash: str) -> Path | None:
-    """Library of a finished build in ``build_dir`` (stamp written, hash matches), else None."""
+def _file_record(library: Path) -> dict:
+    """Size (bytes) and SHA-256 (hex) of a library, as the build record stores them."""
+    digest = hashlib.sha256()
+    with open(library, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"library_bytes": library.stat().st_size, "library_sha256": digest.hexdigest()}
+
+
+def _library_problem(build_dir: Path, expected_hash: str) -> tuple[Path | None, str | None]:
+    """(library, None) for a finished, intact build in ``build_dir``; (None, None) if there is
+    no finished build; (None, why) if its library is not the one recorded.
+
+    Intact: the stamp's mod hash matches and the library's size and SHA-256 are those recorded
+    at build time (loading a truncated library kills the process with SIGBUS)."""
     try:
         stamp = json.loads((build_dir / STAMP_NAME).read_text())
     except (OSError, ValueError):
-        return None
-    library = build_dir / stamp.get("library", "")
+        return None, None
+    if not isinstance(stamp, dict):
+        return None, None
+    library = build_dir / str(stamp.get("library", ""))
     if stamp.get("mod_hash") != expected_hash or not library.is_file():
-        return None
-    return library
+        return None, None
+    if "library_sha256" not in stamp:
+        return None, f"{library} has no size and SHA-256 in its build record (built by an older dendriteei)"
+    if _file_record(library) != {key: stamp.get(key) for key in ("library_bytes", "library_sha256")}:
+        return None, f"{library} differs from its build record (size or SHA-256): truncated or overwritten"
+    return library, None
+
+
+def _completed_library(build_dir: Path, expected_hash: str) -> Path | None:
+    """Library of a finished, intact build in ``build_dir``, else None."""
+    return _library_problem(build_dir, expected_hash)[0]
 
 
 def _find_nrnivmodl() -> Path | None:
@@ -254,6 +278,7 @@ def _build(sources: _ModSources, force: bool) -> Path:
                 "mod_files": list(sources.contents),
                 "mod_source": str(sources.directory),
                 "library": str(library.relative_to(staging)),
+                **_file_record(library),
             }
             (staging / STAMP_NAME).write_text(json.dumps(stamp, indent=2) + "\n")
             if target.exists():  # force: move the old build aside so target is never half-deleted
@@ -389,12 +414,15 @@ def load(directory: str | os.PathLike | None = None) -> Path | None:
     if _autobuild_enabled():
         library = _build(sources, force=False)
     else:
-        library = _completed_library(_build_dir(sources), digest)
-        if library is None:
+        library, problem = _library_problem(_build_dir(sources), digest)
+        if library is None and problem is None:
             raise MechanismError(
                 "compiled mechanisms not found: run `dendriteei build` "
                 "(or `nrnivmodl mod` in the repository)"
             )
+        if problem is not None:
+            raise MechanismError(f"{problem}; not loading it: rebuild with `dendriteei build --force` "
+                                 "(or unset DENDRITEEI_AUTOBUILD=0 to rebuild automatically)")
     _load_library(library)
     missing = expected - loaded_mechanisms()
     if missing:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..catalogue import EVENT_KINDS, event_weights
 from ..sites import Site
-from ..spec import SpecError
+from ..spec import VOLTAGE_ENVELOPE_MV, SpecError
 from ..synapses import SynapseGroup
 from .cell import BuiltCell, range_parameters
 from .events import EventQueue
@@ -40,7 +40,40 @@ def _point_processes(h) -> set:
 
 
 class SimulationDiverged(RuntimeError):
-    """A recorded variable became NaN or infinite."""
+    """A recorded variable became NaN or infinite, or left its sanity envelope
+    (:data:`VOLTAGE_ENVELOPE_MV`, :data:`CALCIUM_ROUND_OFF`)."""
+
+
+#: How far below 0 a recorded Ca concentration (cai in mM, a synapse's ``c``) may dip by round-off:
+#: CALCIUM_ROUND_OFF with the fixed step; with CVODE, which controls local rather than global error,
+#: CVODE_ROUND_OFF_FACTOR times its absolute tolerance for the variable (``atol``, × CAI_ATOL_SCALE
+#: for cai). Shouval STDP under CVODE (atol 1e-6) dips to -1.4e-6 µM; a real fault goes far lower.
+CALCIUM_ROUND_OFF = 1e-9
+CVODE_ROUND_OFF_FACTOR = 100.0
+#: CVODE absolute-tolerance scale of cai (~1e-4 mM needs a tighter tolerance than voltages in mV).
+CAI_ATOL_SCALE = 1e-3
+#: Longest simulated time of one run (ms), 1 h: a sanity limit far above the protocols (the
+#: balance protocols simulate ~40–100 s). Raise it with ``Simulation.run(..., max_tstop_ms=...)``
+#: or by assigning ``dendriteei.engine.simulation.MAX_TSTOP_MS``.
+MAX_TSTOP_MS = 3_600_000.0
+_CALCIUM_VARIABLES = ("cai", "c")
+
+
+def _check_trace(site: str, var: str, t: np.ndarray, values: np.ndarray, round_off: float = CALCIUM_ROUND_OFF) -> None:
+    """SimulationDiverged if a trace is non-finite or leaves its sanity envelope (Ca below -round_off)."""
+    if not np.all(np.isfinite(values)):
+        bad = t[np.argmax(~np.isfinite(values))]
+        raise SimulationDiverged(f"{var} at {site} became non-finite at t = {bad:.3f} ms")
+    # |v| beyond the spec's sanity envelope (far beyond any physiological value): the run is unstable.
+    if var == "v" and np.any(np.abs(values) > VOLTAGE_ENVELOPE_MV):
+        index = int(np.argmax(np.abs(values) > VOLTAGE_ENVELOPE_MV))
+        raise SimulationDiverged(f"v at {site} reached {values[index]:.4g} mV at t = {t[index]:.3f} ms, outside "
+                                 f"the sanity envelope |v| ≤ {VOLTAGE_ENVELOPE_MV:g} mV: the run is unstable")
+    if var in _CALCIUM_VARIABLES and np.any(values < -round_off):
+        index = int(np.argmax(values < -round_off))
+        unit = "mM" if var == "cai" else "(its unit)"
+        raise SimulationDiverged(f"{var} at {site} fell to {values[index]:.4g} {unit} at t = {t[index]:.3f} ms; a "
+                                 f"concentration cannot be negative (round-off allowed to {-round_off:g})")
 
 
 def unit_of(variable: str) -> str:
@@ -434,10 +467,10 @@ class Simulation:
         h, target = self._h, self._target(cell)
         if group.name in self._synapses:
             raise SpecError(f"a synapse group named {group.name!r} is already placed in this simulation")
-        valid = range_parameters(h, group.mechanism)
         if group.mechanism not in _point_processes(h):
             raise SpecError(f"group {group.name!r}: mechanism {group.mechanism!r} is not a point process; "
                             f"point processes: {', '.join(sorted(_point_processes(h)))}")
+        valid = range_parameters(h, group.mechanism)
         if group.receives_post_spikes and group.mechanism not in EVENT_KINDS:
             raise SpecError(f"group {group.name!r}: {group.mechanism} takes no postsynaptic spikes; "
                             f"those that do: {', '.join(EVENT_KINDS)}")
@@ -539,13 +572,25 @@ class Simulation:
         """NEURON names of the sections of this simulation's cells."""
         return set().union(*(cell.section_names() for cell in self.cells))
 
+    def _round_off(self, var: str) -> float:
+        """How far below 0 a recorded Ca concentration may dip (see CALCIUM_ROUND_OFF)."""
+        if not self.cvode:
+            return CALCIUM_ROUND_OFF
+        return max(CALCIUM_ROUND_OFF, CVODE_ROUND_OFF_FACTOR * self.atol * (CAI_ATOL_SCALE if var == "cai" else 1.0))
+
     # -- run -------------------------------------------------------------------
-    def run(self, tstop_ms: float) -> Traces:
+    def run(self, tstop_ms: float, max_tstop_ms: float | None = None) -> Traces:
         """Initialise every cell to its spec's v_init and integrate to tstop_ms (one rank:
-        NEURON's standard run; several MPI ranks: ParallelContext.psolve with spike exchange)."""
+        NEURON's standard run; several MPI ranks: ParallelContext.psolve with spike exchange).
+        ``max_tstop_ms`` (default :data:`MAX_TSTOP_MS`, 1 h) bounds tstop_ms."""
         if isinstance(tstop_ms, bool) or not isinstance(tstop_ms, (int, float)) or not math.isfinite(tstop_ms) \
                 or tstop_ms < 0:
             raise ValueError(f"tstop_ms must be a finite number >= 0 ms, got {tstop_ms!r}")
+        limit = MAX_TSTOP_MS if max_tstop_ms is None else _positive("max_tstop_ms", max_tstop_ms, "ms")
+        if tstop_ms > limit:
+            raise ValueError(f"tstop_ms = {tstop_ms:g} ms exceeds the limit of {limit:g} ms of simulated time per "
+                             "run (a sanity limit against unit slips, e.g. s for ms); pass max_tstop_ms= to "
+                             "Simulation.run or raise dendriteei.engine.simulation.MAX_TSTOP_MS")
         if not self.cells:
             raise RuntimeError("this simulation was released; build the cells again and make a new one")
         h, pc = self._h, self._pc
@@ -560,8 +605,7 @@ class Simulation:
         cvode.active(1 if self.cvode else 0)
         if self.cvode:
             cvode.atol(self.atol)
-            # cai (~1e-4 mM) needs a tighter absolute tolerance than voltages (mV).
-            cvode.atolscale("cai", 1e-3)
+            cvode.atolscale("cai", CAI_ATOL_SCALE)
             # WATCH thresholds located by interpolation inside the step, not at its end.
             cvode.condition_order(2)
         h.dt = self.dt_ms
@@ -593,9 +637,7 @@ class Simulation:
         out = Traces()
         for site, var, distance, vec, gid in self._records:
             values = np.array(vec)
-            if not np.all(np.isfinite(values)):
-                bad = t[np.argmax(~np.isfinite(values))]
-                raise SimulationDiverged(f"{var} at {site} became non-finite at t = {bad:.3f} ms")
+            _check_trace(site, var, t, values, self._round_off(var))
             out.traces[(site, var)] = Trace(site, var, unit_of(var), distance, t, values, gid)
         for site, times, _ in self._spike_records:
             out.spikes_ms[site] = np.array(times)

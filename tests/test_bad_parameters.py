@@ -445,3 +445,19 @@ def test_failed_write_leaves_no_partial_file(tmp_path):
     with pytest.raises(OSError):
         write_result("x", result, BapAttenuationParams(), Spec(), tmp_path, Figure())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv", "x.json"]
+
+
+@pytest.mark.parametrize("module, params, name", [
+    ("bap_attenuation", {"regions": ("trunk", "foo")}, "regions"),
+    ("stdp", {"synapse_region": "foo"}, "synapse_region"),
+    ("inhibitory_balance", {"target": "pyramidal", "cell": "l5_pyramidal", "spike_model": "cell",
+                            "dt_ms": 0.025, "inh_region": "foo"}, "inh_region"),
+])
+def test_unknown_region_names_the_parameter(module, params, name):
+    """A region the cell lacks is refused before any simulation, naming the parameter and the
+    cell's regions."""
+    import importlib
+    protocol = importlib.import_module(f"dendriteei.protocols.{module}")
+    params_type = next(p.params_type for p in PROTOCOLS.values() if p.run is protocol.run)
+    with pytest.raises(ParameterError, match=rf"^{name}: unknown region 'foo'; regions of cell .*hot_zone"):
+        protocol.run(params_type(**params))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..engine import Simulation, Site, build
 from ..parameters import ParameterError, parameter
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, check_regions
 
 #: Most recording sites of one run (each records v and Ca at every time step).
 MAX_SITES = 2000
@@ -43,7 +43,9 @@ def sites_along(cell, region: str, step_um: float) -> list[Site]:
 
 def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> ProtocolResult:
     """One somatic AP; per site: rest, peak, bAP amplitude (mV), latency (ms), Ca rest/peak (µM)."""
-    cell = build(spec or cell_spec(params.cell))
+    spec = spec or cell_spec(params.cell)
+    check_regions(spec, regions=params.regions)
+    cell = build(spec)
     soma = Site("soma", region="soma")
     sites = [soma] + [s for r in params.regions for s in sites_along(cell, r, params.step_um)]
     if len(sites) > MAX_SITES:

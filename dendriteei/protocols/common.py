@@ -57,6 +57,17 @@ def cell_spec(name: str) -> CellSpec:
                          "nor an existing .swc / .json file")
 
 
+def check_regions(spec: CellSpec, **regions) -> None:
+    """Each keyword names a parameter whose value is a region name (or a tuple of them): refuse
+    names the cell lacks, naming the parameter and the cell's regions."""
+    valid = [region.name for region in spec.regions]
+    for parameter_name, value in regions.items():
+        for name in (value,) if isinstance(value, str) else value:
+            if name not in valid:
+                raise ParameterError(f"{parameter_name}: unknown region {name!r}; regions of cell "
+                                     f"{spec.name!r}: {', '.join(valid)}")
+
+
 def site_branches(spec, selectors, parameter_name: str = "site") -> tuple:
     """The branch name, on ``spec``'s cell, of each branch selector: a branch name, or a
     ``REGION:RANK[/ORDER]`` selector such as ``oblique:0`` (the most proximal oblique) or

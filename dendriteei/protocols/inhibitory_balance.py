@@ -48,7 +48,7 @@ from ..kernels import dual_exponential_factor, kernel_filter
 from ..parameters import ParameterError, parameter
 from ..spec import CellSpec, SpecError
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, check_regions
 
 TARGETS = ("point", "pyramidal")
 SPIKE_MODELS = ("lif", "cell")
@@ -135,7 +135,10 @@ class InhibitoryBalanceParams(RunParams):
 
 # -- cell and layout ------------------------------------------------------------------------
 def resolve_spec(params: InhibitoryBalanceParams, spec=None) -> CellSpec:
-    return spec or cell_spec(params.cell)
+    spec = spec or cell_spec(params.cell)
+    if params.target == "pyramidal":
+        check_regions(spec, exc_regions=params.exc_regions, inh_region=params.inh_region)
+    return spec
 
 
 def _regions(params: InhibitoryBalanceParams, cell) -> tuple:

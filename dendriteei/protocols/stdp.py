@@ -19,7 +19,7 @@ from .. import plasticity
 from ..catalogue import GLU_CA_MODES, GLU_RULES
 from ..pairing import PairingSettings, calibrate_thresholds, post_latency_ms, run_timing
 from ..parameters import ParameterError, parameter
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, check_regions
 
 _PAIRING = PairingSettings()
 #: The rules this protocol offers (GLU_RULES without "none").
@@ -82,6 +82,7 @@ def pairing_settings(params: StdpParams) -> PairingSettings:
 def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
     """STDP curve: one row per Δt and synapse (Δw as efficacy after/before, ρ, Ca peak, time above θ)."""
     spec = spec or cell_spec(params.cell)
+    check_regions(spec, synapse_region=params.synapse_region)
     settings = pairing_settings(params)
     latency = post_latency_ms(spec, settings)
     thresholds = None

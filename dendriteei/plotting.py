@@ -5,6 +5,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import ticker  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
@@ -65,8 +66,9 @@ def plot_stdp(result):
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.axvline(0.0, color="0.6", lw=0.8)
     ax.plot(sums.index, sums.w_after / sums.w_before, "o-", ms=4)
-    ax.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="synaptic change (Σw after / Σw before)",
-           title=f"STDP ({df.ca_mode.iloc[0]} Ca, {df.rule.iloc[0]}, {df.synapse.nunique()} synapses/Δt)")
+    ax.set(xlabel="Δt = t_post − t_pre (ms)", ylabel="synaptic change\n(Σw after / Σw before)")
+    ax.set_title(f"STDP\n{df.ca_mode.iloc[0]} Ca, {df.rule.iloc[0]}, {df.synapse.nunique()} synapses/Δt",
+                 fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -296,6 +298,22 @@ def plot_bap_gating(result):
     return fig
 
 
+def _min_log_span(ax, values, factor: float = 2.0) -> None:
+    """On a log y axis, show at least ``factor`` either side of the data's geometric centre, so
+    that (near-)constant values, e.g. all 1.0, sit mid-axis instead of on the frame."""
+    values = pd.Series(values, dtype=float)
+    values = values[values > 0]
+    if values.empty:
+        return
+    low, high = float(values.min()), float(values.max())
+    if high / low < factor * factor:
+        centre = (low * high) ** 0.5
+        ax.set_ylim(centre / factor, centre * factor)
+        ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+
+
 def plot_stdp_flip(result):
     """Δw against Δt per condition (Paille et al. 2013 / Rossbroich & Zenke 2023 layout): one
     row per rule, one column per site; dashed line: no change."""
@@ -314,6 +332,7 @@ def plot_stdp_flip(result):
             ax.axhline(1.0, color="gray", ls="--", lw=0.8)
             ax.axvline(0.0, color="gray", lw=0.5)
             ax.set_yscale("log")
+            _min_log_span(ax, part.change)
             ax.set(title=f"{rule}: {site} ({part.distance_um.iloc[0]:.0f} µm)", ylabel="w after / w before")
             if i == len(rules) - 1:
                 ax.set_xlabel("Δt = t_post − t_pre (ms)")

@@ -16,3 +16,58 @@ def spike_latency_ms(spec, numerics, amplitude_nA: float, duration_ms: float, am
         raise ParameterError(f"{amplitude_name} = {amplitude_nA} nA gives {len(spikes)} somatic spikes "
                              "per pulse; choose an amplitude that gives exactly 1")
     return float(spikes[0] - numerics.settle_ms)
+
+
+def somatic_spike_count(spec, numerics, amplitude_nA: float, duration_ms: float, after_ms: float = 20.0) -> int:
+    """Somatic spikes (−20 mV crossings) evoked by one somatic pulse (nA, ms), counted until
+    ``after_ms`` (ms) after the pulse ends. ``numerics`` as in :func:`spike_latency_ms`."""
+    with Simulation(build(spec), dt_ms=numerics.dt_ms, cvode=numerics.cvode, atol=numerics.atol) as sim:
+        sim.current_pulse(Site("soma", region="soma"), amplitude_nA, numerics.settle_ms, duration_ms)
+        spikes = sim.run(numerics.settle_ms + duration_ms + after_ms).spikes_by_gid[sim.gid_of(sim.cell)]
+    return int(sum(1 for t in spikes if t >= numerics.settle_ms))
+
+
+def rheobase_nA(spec, numerics, duration_ms: float, high_nA: float, low_nA: float = 0.0,
+                precision: float = 0.05) -> float | None:
+    """Smallest somatic pulse amplitude (nA) of ``duration_ms`` (ms) that evokes a somatic spike,
+    to a relative ``precision`` (the returned amplitude fires and lies within that fraction above
+    the threshold). ``low_nA`` is an amplitude known not to fire (e.g. the one just tried): the
+    search doubles it until a spike (at most ``high_nA``), then bisects. None if even ``high_nA``
+    evokes no spike. Each step is one short run (settle + pulse + 20 ms)."""
+    low = max(float(low_nA), 0.0)
+    while True:
+        probe = min(2.0 * low, high_nA) if low > 0 else high_nA
+        if somatic_spike_count(spec, numerics, probe, duration_ms) > 0:
+            high = probe
+            break
+        if probe >= high_nA:
+            return None
+        low = probe
+    while high - low > precision * high:
+        middle = 0.5 * (low + high)
+        if somatic_spike_count(spec, numerics, middle, duration_ms) > 0:
+            high = middle
+        else:
+            low = middle
+    return float(high)
+
+
+def no_spike_error(spec, numerics, amplitude_nA: float, duration_ms: float, amplitude_name: str,
+                   high_nA: float, needed_for: str) -> ParameterError:
+    """The ParameterError for a somatic pulse (nA, ms) that evoked no somatic spike: it names
+    ``amplitude_name`` and gives the cell's rheobase for that duration (searched up to
+    ``high_nA``, the parameter's maximum), or says that even the maximum does not fire."""
+    rheobase = rheobase_nA(spec, numerics, duration_ms, high_nA, low_nA=amplitude_nA)
+    head = (f"{amplitude_name} = {amplitude_nA} nA ({duration_ms} ms pulse) evokes no somatic spike "
+            f"on cell {spec.name!r}, so {needed_for}")
+    if rheobase is None:
+        return ParameterError(f"{head}; even {amplitude_name} = {high_nA} nA (its maximum) evokes none: "
+                              "this cell's soma does not fire (check its somatic/axonal Na channels) "
+                              "or needs a longer pulse")
+    suggestion = float(f"{rheobase:.2g}")
+    if suggestion < rheobase:
+        suggestion = float(f"{rheobase * 1.05:.2g}")
+    suggestion = min(suggestion, high_nA)
+    return ParameterError(f"{head}; this cell's rheobase for a {duration_ms} ms pulse is {rheobase:.3g} nA "
+                          f"(to 5 %): set {amplitude_name} to at least that, "
+                          f"e.g. --set {amplitude_name}={suggestion:g}")

@@ -8,7 +8,7 @@ they evoke a dendritic Ca spike (width 37 ± 1.3 ms) and a burst of 3 somatic sp
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,7 @@ import pandas as pd
 from ..analysis import plateau_width_ms
 from ..engine import Simulation, Site, Traces, build
 from ..cells import HOT_ZONE_UM
+from ..latency import no_spike_error
 from ..parameters import parameter
 from .common import ProtocolResult, RunParams, cell_spec
 
@@ -56,7 +57,9 @@ def _summarise(condition: str, site: str, traces: Traces, onset: float, params: 
 def run(params: BacFiringParams = BacFiringParams(), spec=None) -> ProtocolResult:
     """Run soma-only, dendrite-only and paired stimulation; one summary row per condition
     and dendritic site (the injection site and the centre of the Ca hot zone).
-    A dendritic Ca spike is a plateau above ca_threshold_mV lasting ≥ 10 ms."""
+    A dendritic Ca spike is a plateau above ca_threshold_mV lasting ≥ 10 ms (``ca_spike`` is
+    False, not an error, when there is none). Raises ParameterError, giving the cell's rheobase,
+    if the somatic pulse evokes no somatic spike."""
     spec = spec or cell_spec(params.cell)
     rows, frames = [], []
     onset = params.settle_ms
@@ -81,6 +84,12 @@ def run(params: BacFiringParams = BacFiringParams(), spec=None) -> ProtocolResul
             frame = traces.frame(sample_ms=0.1)
             frame = frame[frame.t_ms >= onset - 10.0].assign(condition=condition)
             frames.append(frame)
+        if condition == "soma" and not np.any(traces.spikes_ms["soma"] >= onset):
+            del sim, cell   # the rheobase search builds its own cells
+            high = next(f.metadata["high"] for f in fields(params) if f.name == "soma_amplitude_nA")
+            raise no_spike_error(spec, params, params.soma_amplitude_nA, params.soma_duration_ms,
+                                 "soma_amplitude_nA", high, "the 'soma' and 'paired' conditions have no "
+                                 "back-propagating AP to pair with the dendritic EPSP")
         del cell
     summary = pd.DataFrame(rows)
     summary["ca_spike"] = summary.ca_plateau_width_ms >= 10.0

@@ -7,12 +7,13 @@ at 620 µm and 36 ± 9.3 mV at 800 µm (from Larkum et al. 2001 J Neurosci 21:60
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
 from ..engine import Simulation, Site, build
+from ..latency import no_spike_error
 from ..parameters import ParameterError, parameter
 from .common import ProtocolResult, RunParams, cell_spec, check_regions
 
@@ -42,7 +43,8 @@ def sites_along(cell, region: str, step_um: float) -> list[Site]:
 
 
 def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> ProtocolResult:
-    """One somatic AP; per site: rest, peak, bAP amplitude (mV), latency (ms), Ca rest/peak (µM)."""
+    """One somatic AP; per site: rest, peak, bAP amplitude (mV), latency (ms), Ca rest/peak (µM).
+    Raises ParameterError, giving the cell's rheobase, if the pulse evokes no somatic spike."""
     spec = spec or cell_spec(params.cell)
     check_regions(spec, regions=params.regions)
     cell = build(spec)
@@ -60,6 +62,12 @@ def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> Pro
         sim.record_spikes(soma, threshold_mV=-20.0)
         sim.current_pulse(soma, params.amplitude_nA, onset, params.duration_ms)
         traces = sim.run(onset + params.window_ms)
+    n_spikes = int(np.sum(traces.spikes_ms["soma"] >= onset))
+    if n_spikes == 0:
+        del sim, cell   # the rheobase search builds its own cells
+        high = next(f.metadata["high"] for f in fields(params) if f.name == "amplitude_nA")
+        raise no_spike_error(spec, params, params.amplitude_nA, params.duration_ms, "amplitude_nA", high,
+                             "there is no bAP to measure")
     rows = []
     for site in sites:
         distance = distance_of[site.name]
@@ -75,7 +83,7 @@ def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> Pro
             row["ca_peak_uM"] = float(ca.max()) * 1e3
         rows.append(row)
     summary = pd.DataFrame(rows)
-    summary["n_somatic_spikes"] = int(np.sum(traces.spikes_ms["soma"] >= onset))
+    summary["n_somatic_spikes"] = n_spikes
     frame = traces.frame(sample_ms=0.1)
     frame = frame[frame.t_ms >= onset - 5.0].reset_index(drop=True)
     return ProtocolResult(summary, frame)

@@ -371,6 +371,7 @@ def test_grid_size_is_limited_before_it_is_made(no_runs, capsys, tmp_path):
 
 def test_bap_attenuation_bounds_its_recording_sites(monkeypatch):
     from dendriteei.protocols import bap_attenuation
+    from dendriteei.cells import l5_pyramidal
 
     class Cell:  # as many sites as the step asks for; nothing is built or simulated
         def has_mechanism(self, *args):
@@ -380,7 +381,7 @@ def test_bap_attenuation_bounds_its_recording_sites(monkeypatch):
     monkeypatch.setattr(bap_attenuation, "sites_along", lambda cell, region, step: [object()] * int(1000 / step))
     monkeypatch.setattr(bap_attenuation, "MAX_SITES", 100)
     with pytest.raises(ParameterError, match="step_um = 5.0 µm gives 801 recording sites .* limit of 100"):
-        bap_attenuation.run(BapAttenuationParams(step_um=5.0), spec=object())
+        bap_attenuation.run(BapAttenuationParams(step_um=5.0), spec=l5_pyramidal())  # regions checked, nothing built
 
 
 # -- files that cannot be written -----------------------------------------------------------------

@@ -45,9 +45,10 @@ def test_rheobase_none_when_maximum_does_not_fire():
 @pytest.mark.slow
 def test_bac_firing_refuses_somatic_pulse_without_spike():
     """Default cell, 0.1 nA (its rheobase for 5 ms is ≈ 0.27 nA): the 'soma' condition gives
-    no AP; the error names soma_amplitude_nA and a rheobase above the amplitude tried."""
+    no AP; the error names soma_amplitude_nA and a rheobase above the amplitude tried. CVODE, so
+    that the rheobase probes skip the quiet settling (1 min with the fixed step, 4 s here)."""
     with pytest.raises(ParameterError, match="soma_amplitude_nA = 0.1 nA .* no somatic spike") as error:
-        bac_firing.run(bac_firing.BacFiringParams(soma_amplitude_nA=0.1))
+        bac_firing.run(bac_firing.BacFiringParams(soma_amplitude_nA=0.1, cvode=True))
     assert 0.1 < _rheobase_in(str(error.value)) <= 1.0
 
 
@@ -58,7 +59,7 @@ def test_bac_firing_without_hot_zone_ca_channels_reports_no_ca_spike():
     base = l5_pyramidal()
     spec = base.replace(paints=base.paints + (Paint("hot_zone", "dei_cahva", "gbar", Uniform(5.55e-5)),
                                               Paint("hot_zone", "dei_cat", "gbar", Uniform(1.87e-4))))
-    summary = bac_firing.run(bac_firing.BacFiringParams(), spec=spec).summary
+    summary = bac_firing.run(bac_firing.BacFiringParams(cvode=True), spec=spec).summary
     assert "ca_spike" in summary
     assert not summary.ca_spike.any()
     assert (summary[summary.condition == "soma"].n_somatic_spikes >= 1).all()

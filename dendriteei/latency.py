@@ -5,13 +5,19 @@ from .engine import Simulation, Site, build
 from .parameters import ParameterError
 
 
+def _somatic_spikes_ms(spec, numerics, amplitude_nA: float, duration_ms: float, after_ms: float):
+    """Somatic spike times (ms, −20 mV crossings) of one run: settle, then a somatic pulse (nA, ms),
+    then ``after_ms`` (ms). ``numerics`` has dt_ms, cvode, atol and settle_ms."""
+    with Simulation(build(spec), dt_ms=numerics.dt_ms, cvode=numerics.cvode, atol=numerics.atol) as sim:
+        sim.current_pulse(Site("soma", region="soma"), amplitude_nA, numerics.settle_ms, duration_ms)
+        return sim.run(numerics.settle_ms + duration_ms + after_ms).spikes_by_gid[sim.gid_of(sim.cell)]
+
+
 def spike_latency_ms(spec, numerics, amplitude_nA: float, duration_ms: float, amplitude_name: str) -> float:
     """Delay (ms) from the onset of a somatic current pulse (nA, ms) to the soma's −20 mV crossing.
     ``numerics`` has dt_ms, cvode, atol and settle_ms (ms before the pulse). Raises if the pulse
     does not evoke exactly one spike (``amplitude_name`` names the parameter to change)."""
-    with Simulation(build(spec), dt_ms=numerics.dt_ms, cvode=numerics.cvode, atol=numerics.atol) as sim:
-        sim.current_pulse(Site("soma", region="soma"), amplitude_nA, numerics.settle_ms, duration_ms)
-        spikes = sim.run(numerics.settle_ms + duration_ms + 45.0).spikes_by_gid[sim.gid_of(sim.cell)]
+    spikes = _somatic_spikes_ms(spec, numerics, amplitude_nA, duration_ms, 45.0)
     if len(spikes) != 1:
         raise ParameterError(f"{amplitude_name} = {amplitude_nA} nA gives {len(spikes)} somatic spikes "
                              "per pulse; choose an amplitude that gives exactly 1")
@@ -21,9 +27,7 @@ def spike_latency_ms(spec, numerics, amplitude_nA: float, duration_ms: float, am
 def somatic_spike_count(spec, numerics, amplitude_nA: float, duration_ms: float, after_ms: float = 20.0) -> int:
     """Somatic spikes (−20 mV crossings) evoked by one somatic pulse (nA, ms), counted until
     ``after_ms`` (ms) after the pulse ends. ``numerics`` as in :func:`spike_latency_ms`."""
-    with Simulation(build(spec), dt_ms=numerics.dt_ms, cvode=numerics.cvode, atol=numerics.atol) as sim:
-        sim.current_pulse(Site("soma", region="soma"), amplitude_nA, numerics.settle_ms, duration_ms)
-        spikes = sim.run(numerics.settle_ms + duration_ms + after_ms).spikes_by_gid[sim.gid_of(sim.cell)]
+    spikes = _somatic_spikes_ms(spec, numerics, amplitude_nA, duration_ms, after_ms)
     return int(sum(1 for t in spikes if t >= numerics.settle_ms))
 
 

@@ -1,14 +1,16 @@
-"""What every protocol shares: the cell choice, numerics, the result type and timed extra events."""
+"""What every protocol shares: the cell choice, numerics, the result type, region and branch checks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from ..cells import l5_pyramidal, point_soma, vogels_soma
+from ..engine import Site, build
 from ..parameters import Checked, ParameterError, parameter, validate
-from ..spec import CellSpec
+from ..spec import CellSpec, SpecError
 from ..swc import load_swc
 
 BUILTIN_CELLS = {"l5_pyramidal": l5_pyramidal, "point_soma": point_soma, "vogels_soma": vogels_soma}
@@ -73,32 +75,14 @@ def site_branches(spec, selectors, parameter_name: str = "site") -> tuple:
     ``REGION:RANK[/ORDER]`` selector such as ``oblique:0`` (the most proximal oblique) or
     ``tuft:-1`` (see :mod:`dendriteei.sites`), so that protocols need no branch names of the
     default cell. Errors name the parameter (ParameterError). Cached per spec."""
-    key = (spec, tuple(selectors), parameter_name)
-    try:
-        hash(key)
-    except TypeError:
-        return _site_branches(spec, key[1], parameter_name)
-    if key not in _SITE_BRANCHES:
-        if len(_SITE_BRANCHES) >= 16:
-            _SITE_BRANCHES.clear()
-        _SITE_BRANCHES[key] = _site_branches(spec, key[1], parameter_name)
-    return _SITE_BRANCHES[key]
+    return _site_branches(spec, tuple(selectors), parameter_name)
 
 
-def _site_branches(spec, selectors: tuple, parameter_name: str) -> tuple:
-    from ..engine import Site, build
-    from ..spec import SpecError
+@lru_cache(maxsize=16)
+def _site_branches(spec: CellSpec, selectors: tuple, parameter_name: str) -> tuple:
     try:
         sites = [Site.parse(text) for text in selectors]
-    except SpecError as error:
-        raise ParameterError(f"{parameter_name}: {error}") from None
-    cell = build(spec)
-    try:
+        cell = build(spec)
         return tuple(cell.branch_of(site)[0] for site in sites)
     except SpecError as error:
         raise ParameterError(f"{parameter_name}: {error}") from None
-    finally:
-        del cell
-
-
-_SITE_BRANCHES: dict = {}

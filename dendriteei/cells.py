@@ -12,9 +12,17 @@ import math
 
 from .spec import MEMBRANE, Branch, CellSpec, Exponential, Linear, Paint, Region, Uniform
 
-#: Path-distance window (µm) of the apical Ca "hot zone": Hay et al. 2011 (685–885 µm),
-#: around the main bifurcation as in Larkum et al. 1999 Nature 398:338.
-HOT_ZONE_UM = (685.0, 885.0)
+#: Path-distance window (µm, from the nexus; negative = before it) of the apical Ca "hot zone":
+#: Hay et al. 2011's 685–885 µm, which ends just below the main bifurcation (their cell's nexus;
+#: Larkum et al. 1999 Nature 398:338, Larkum & Zhu 2002 J Neurosci 22:6991: the Ca spike starts
+#: near the nexus). Measured from each cell's own nexus, so the zone follows the cell; on
+#: l5_pyramidal (nexus at 890 µm) it is 685–885 µm.
+HOT_ZONE_FROM_NEXUS_UM = (-205.0, -5.0)
+
+#: Start (µm from the nexus) of the distal apical dendrite that SST Martinotti cells target:
+#: 600 µm on l5_pyramidal (the upper third of the trunk and the tuft, layers 1–2/3; Silberberg &
+#: Markram 2007 Neuron 53:735).
+DISTAL_APICAL_FROM_NEXUS_UM = -290.0
 
 #: Regions every cell built by dendriteei carries (also SWC cells).
 STANDARD_REGIONS = (
@@ -32,8 +40,8 @@ STANDARD_REGIONS = (
     # 50 µm is the proximal limit used here.
     Region("perisomatic", ("soma", "basal", "trunk", "oblique"), 0.0, 50.0),
     # SST Martinotti cells target the distal apical tuft (Silberberg & Markram 2007 Neuron 53:735).
-    Region("distal_apical", ("trunk", "tuft"), 600.0),
-    Region("hot_zone", ("trunk", "tuft"), *HOT_ZONE_UM),
+    Region("distal_apical", ("trunk", "tuft"), DISTAL_APICAL_FROM_NEXUS_UM, reference="nexus"),
+    Region("hot_zone", ("trunk", "tuft"), *HOT_ZONE_FROM_NEXUS_UM, reference="nexus"),
 )
 
 
@@ -81,8 +89,25 @@ def l5_morphology() -> tuple:
     return tuple(branches)
 
 
-def l5_paints() -> tuple:
-    """Membrane properties and channel densities (S/cm² unless stated)."""
+#: Length constant (µm) of the apical Ih gradient on l5_pyramidal, whose farthest apical point
+#: lies at :data:`L5_APICAL_EXTENT_UM`; other cells scale it with their extent (Hay et al. 2011
+#: scale theirs to each cell's farthest apical distance).
+IH_LENGTH_UM = 323.0
+L5_APICAL_EXTENT_UM = 1390.0
+
+
+def ih_length_um(apical_extent_um: float) -> float:
+    """Ih length constant (µm) for a cell whose farthest apical point lies at ``apical_extent_um``:
+    l5_pyramidal's 323 µm scaled by extent, so that every cell has the same density profile in
+    relative distance (Hay et al. 2011: exp(3.6161·d/d_max); here exp(4.30·d/d_max))."""
+    if apical_extent_um <= 0.0:
+        return IH_LENGTH_UM
+    return IH_LENGTH_UM * apical_extent_um / L5_APICAL_EXTENT_UM
+
+
+def l5_paints(ih_length: float = IH_LENGTH_UM) -> tuple:
+    """Membrane properties and channel densities (S/cm² unless stated); ``ih_length`` (µm) is the
+    length constant of the apical Ih gradient (:func:`ih_length_um`)."""
     return (
         # Passive: Cm 1 µF/cm² at soma/axon, 2 µF/cm² in dendrites to account for spines;
         # Ra 100 Ω·cm (Hay et al. 2011).
@@ -126,8 +151,8 @@ def l5_paints() -> tuple:
         # Hay 2011 form 0.0002·(−0.8696 + 2.087·exp(d/L)) with L = 1/(3.6161/max distance)).
         Paint("soma", "dei_ih", "gbar", Uniform(8.0e-5)),
         Paint("basal", "dei_ih", "gbar", Uniform(8.0e-5)),
-        Paint("apical", "dei_ih", "gbar", Exponential(2.0e-4, -0.8696, 2.087, 323.0)),
-        # High-voltage-activated Ca in soma and apical dendrites with a hot zone at 685–885 µm, and
+        Paint("apical", "dei_ih", "gbar", Exponential(2.0e-4, -0.8696, 2.087, ih_length)),
+        # High-voltage-activated Ca in soma and apical dendrites with a hot zone (685–885 µm here), and
         # T-type Ca in soma and hot zone (Hay 2011: Ca_HVA 5.55e-5 apical, x10 in the zone;
         # Ca_LVA 1.87e-4, x100 in the zone; soma Ca_HVA 9.9e-4, Ca_LVA 3.3e-3 S/cm²). The zone's
         # Ca_HVA is 0.02 S/cm² here (Hay: 5.55e-4): with our A-type K along the trunk, this is the

@@ -6,8 +6,9 @@ A site is chosen in one of three ways, so that protocols need no branch names (a
 cell's branches are called b0, b1, …):
 
 - ``branch`` + ``x``: ``x`` (0..1) along a named branch;
-- ``region`` + ``distance_um``: the point at that path distance (µm from the soma centre) on the
-  first branch of the region, in spec order, that reaches it;
+- ``region`` + ``distance_um``: the point at that path distance (µm from the soma centre, or from
+  the cell's nexus with ``reference="nexus"``: negative before it) on the first branch of the
+  region, in spec order, that reaches it;
 - ``region`` + ``rank`` (+ ``order``): the ``rank``-th branch of the region (0-based; negative
   counts from the end, −1 = last) with the region's branches sorted by ``order``, at ``x`` along
   it; with ``distance_um`` as well, the ``rank``-th (in ``order``) of the region's branches that
@@ -28,6 +29,7 @@ Text form (protocol parameters, CLI), parsed by :meth:`Site.parse`::
                                                                                    tuft:0/extent
     REGION[:RANK[/ORDER]]@Dum        path distance D µm ("um" or "µm")             basal@295um
                                                                                    tuft:1@950um
+    REGION[:RANK[/ORDER]]@nexus±Dum  D µm beyond (+) or before (−) the nexus       trunk@nexus-190um
 
 A name without ``:RANK`` and without a distance is a branch name, so plain branch names work as
 before; a position with ``um`` is a distance, one without is x.
@@ -39,18 +41,21 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .checks import SpecError, number, text
+from .checks import SpecError, number, one_of, text
 
 #: Orders of a region's branches for ``Site.rank`` (see the module docstring).
 ORDERS = ("origin", "length", "extent")
 
 #: The text form in one line, quoted by parse errors.
-TEXT_FORM = ("BRANCH[@X], REGION:RANK[/ORDER][@X] or REGION[:RANK[/ORDER]]@D um "
-             "(e.g. oblique_0@0.9, oblique:0@0.9, oblique:-1, tuft:1/extent, basal@295um)")
+TEXT_FORM = ("BRANCH[@X], REGION:RANK[/ORDER][@X] or REGION[:RANK[/ORDER]]@[nexus±]D um "
+             "(e.g. oblique_0@0.9, oblique:0@0.9, oblique:-1, tuft:1/extent, basal@295um, trunk@nexus-190um)")
+
+#: Origins of a site's distance_um (as for regions): the soma centre or the nexus.
+REFERENCES = ("soma", "nexus")
 
 _TEXT = re.compile(r"^(?P<name>[^:@/\s]+)(?::(?P<rank>[^/@]*)(?:/(?P<order>[^@]*))?)?"
                    r"(?:@(?P<position>[^@]*))?$")
-_DISTANCE = re.compile(r"^(?P<value>.+?)\s*(?:um|µm|μm)$")
+_DISTANCE = re.compile(r"^(?P<nexus>nexus\s*(?=[+-]))?(?P<value>.+?)\s*(?:um|µm|μm)$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Site:
     x: float = 0.5
     rank: Optional[int] = None     # 0-based among the region's branches in ``order``; < 0 from the end
     order: str = "origin"          # one of ORDERS; used with rank
+    reference: str = "soma"        # origin of distance_um: "soma" or "nexus"
 
     def __post_init__(self):
         text("site", "name", self.name)
@@ -83,7 +89,11 @@ class Site:
             raise SpecError(f"site {self.name!r}: unknown order {self.order!r}; orders: {', '.join(ORDERS)}")
         if self.order != "origin" and self.rank is None:
             raise SpecError(f"site {self.name!r}: order {self.order!r} needs a rank")
-        number(f"site {self.name!r}", "distance_um", self.distance_um, "µm", minimum=0.0, optional=True)
+        one_of(f"site {self.name!r}", "reference", self.reference, REFERENCES)
+        if self.reference == "nexus" and self.distance_um is None:
+            raise SpecError(f"site {self.name!r}: reference 'nexus' needs distance_um (µm from the nexus)")
+        number(f"site {self.name!r}", "distance_um", self.distance_um, "µm",
+               minimum=0.0 if self.reference == "soma" else None, optional=True)
 
     @classmethod
     def parse(cls, text: str, name: Optional[str] = None) -> "Site":
@@ -105,23 +115,27 @@ class Site:
                 raise bad(f"rank {rank!r} is not an integer") from None
             if order is not None and order not in ORDERS:
                 raise bad(f"unknown order {order!r} (orders: {', '.join(ORDERS)})")
-        distance, x = None, 0.5
+        distance, x, reference = None, 0.5, "soma"
         if position is not None:
             distance_text = _DISTANCE.match(position.strip())
             try:
                 if distance_text:
-                    distance = float(distance_text.group("value"))
+                    distance = float(distance_text.group("value").replace(" ", ""))
+                    reference = "nexus" if distance_text.group("nexus") else "soma"
                 else:
                     x = float(position)
             except ValueError:
                 raise bad(f"position {position!r} is neither x (0..1) nor a distance in um") from None
             if distance is None and not 0.0 <= x <= 1.0:
                 raise bad(f"x = {position} must lie in [0, 1] (a distance needs the unit: {position}um)")
-            if distance is not None and not (math.isfinite(distance) and distance >= 0.0):
-                raise bad(f"distance {position!r} must be a finite number of µm ≥ 0")
+            if distance is not None and not math.isfinite(distance):
+                raise bad(f"distance {position!r} must be a finite number of µm")
+            if reference == "soma" and distance is not None and distance < 0.0:
+                raise bad(f"distance {position!r} from the soma must be ≥ 0 µm (before the nexus: nexus{position})")
         if rank is None and distance is None:
             return cls(label, branch=where, x=x)
-        return cls(label, region=where, distance_um=distance, x=x, rank=rank, order=order or "origin")
+        return cls(label, region=where, distance_um=distance, x=x, rank=rank, order=order or "origin",
+                   reference=reference)
 
     @property
     def text(self) -> str:
@@ -129,6 +143,8 @@ class Site:
         if self.branch is not None:
             return f"{self.branch}@{self.x:g}"
         rank = "" if self.rank is None else f":{self.rank}" + ("" if self.order == "origin" else f"/{self.order}")
+        if self.reference == "nexus":
+            return f"{self.region}{rank}@nexus{self.distance_um:+g}um"
         if self.distance_um is not None or self.rank is None:   # no distance: 0 µm
             return f"{self.region}{rank}@{self.distance_um or 0.0:g}um"
         return f"{self.region}{rank}@{self.x:g}"

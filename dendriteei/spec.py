@@ -9,6 +9,7 @@ checked on construction: a bad one raises :class:`SpecError` naming it, its rang
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -18,6 +19,10 @@ from .checks import SpecError, number, one_of, shorten, text
 
 #: Branch tags (the tags of :data:`dendriteei.cells.STANDARD_REGIONS`; a test checks they agree).
 TAGS = ("soma", "ais", "axon", "basal", "trunk", "oblique", "tuft")
+
+#: Origins of region and site distances: the soma centre, or the nexus (the far end of the trunk,
+#: :attr:`CellSpec.nexus_um`).
+REFERENCES = ("soma", "nexus")
 
 #: Sanity envelope for spec voltages (mV): far beyond any physiological membrane or reversal potential.
 VOLTAGE_ENVELOPE_MV = 200.0
@@ -59,6 +64,13 @@ class Branch:
         return self.diam_start_um if self.diam_end_um is None else self.diam_end_um
 
 
+def _branch_length(branch: Branch) -> float:
+    """Length (µm) of a branch: along its 3-D points, else ``length_um``."""
+    if not branch.points:
+        return branch.length_um
+    return sum(math.dist(a[:3], b[:3]) for a, b in zip(branch.points, branch.points[1:]))
+
+
 def _check_points(owner: str, points) -> None:
     """At least 2 points (NEURON's pt3d needs 2), each (x, y, z, diam) finite µm with diam > 0."""
     if len(points) < 2:
@@ -73,12 +85,15 @@ def _check_points(owner: str, points) -> None:
 
 @dataclass(frozen=True)
 class Region:
-    """Segments whose branch tag is in ``tags`` and whose path distance from the
-    soma centre lies in [min_distance_um, max_distance_um) (µm; None = unbounded)."""
+    """Segments whose branch tag is in ``tags`` and whose path distance lies in
+    [min_distance_um, max_distance_um) (µm; None = unbounded), measured from ``reference``
+    (:data:`REFERENCES`): from the soma centre, or from the cell's nexus (negative: before it),
+    so that landmarks such as the Ca hot zone follow each cell's own main bifurcation."""
     name: str
     tags: tuple
     min_distance_um: float = 0.0
     max_distance_um: Optional[float] = None
+    reference: str = "soma"
 
     def __post_init__(self):
         text("region", "name", self.name)
@@ -88,8 +103,19 @@ class Region:
                             f"got {shorten(self.tags)}")
         for tag in self.tags:
             one_of(owner, "tag", tag, TAGS)
-        low = number(owner, "min_distance_um", self.min_distance_um, "µm", minimum=0.0)
+        one_of(owner, "reference", self.reference, REFERENCES)
+        low = number(owner, "min_distance_um", self.min_distance_um, "µm",
+                     minimum=0.0 if self.reference == "soma" else None)
         number(owner, "max_distance_um", self.max_distance_um, "µm", above=low, optional=True)
+
+    def from_soma(self, nexus_um: float) -> "Region":
+        """This region with its window measured from the soma centre (µm), given the cell's
+        nexus path distance (µm); a window entirely before the soma is empty."""
+        if self.reference == "soma":
+            return self
+        low = max(0.0, self.min_distance_um + nexus_um)
+        high = None if self.max_distance_um is None else max(self.max_distance_um + nexus_um, low + 1e-9)
+        return Region(self.name, self.tags, low, high)
 
     def contains(self, tag: str, distance_um: float) -> bool:
         upper = math.inf if self.max_distance_um is None else self.max_distance_um
@@ -273,10 +299,53 @@ class CellSpec:
             reaches_root.update(path)
 
     def region(self, name: str) -> Region:
+        """The named region, its window measured from the soma centre (µm)."""
         for r in self.regions:
             if r.name == name:
-                return r
+                return r.from_soma(self.nexus_um)
         raise SpecError(f"unknown region {name!r}; regions: {', '.join(r.name for r in self.regions)}")
+
+    @functools.cached_property
+    def branch_spans(self) -> dict:
+        """Branch name -> (start, end) path distance (µm) from the soma centre, from the geometry
+        alone (branch lengths along their points; the soma measured from its middle)."""
+        spans, by_name = {}, {b.name: b for b in self.branches}
+
+        def span(branch: Branch) -> tuple:
+            if branch.name not in spans:
+                length = _branch_length(branch)
+                if branch.parent is None:
+                    spans[branch.name] = (-length / 2.0, length / 2.0)
+                else:
+                    parent = by_name[branch.parent]
+                    p0, _ = span(parent)
+                    along = branch.parent_x * _branch_length(parent)
+                    start = abs(along - _branch_length(parent) / 2.0) if parent.parent is None else p0 + along
+                    spans[branch.name] = (start, start + length)
+            return spans[branch.name]
+
+        for branch in self.branches:
+            span(branch)
+        return {name: (max(start, 0.0), end) for name, (start, end) in spans.items()}
+
+    @property
+    def nexus_um(self) -> float:
+        """Path distance (µm) of the nexus, the main apical bifurcation: the far end of the
+        ``trunk``-tagged branches (0 for a cell without a trunk)."""
+        spans = self.branch_spans
+        return max((spans[b.name][1] for b in self.branches if b.tag == "trunk"), default=0.0)
+
+    def extent_um(self, *tags: str) -> float:
+        """Path distance (µm) of the farthest point of the branches with these tags; 0 without one."""
+        for tag in tags:
+            one_of(f"cell {self.name!r}", "tag", tag, TAGS)
+        spans = self.branch_spans
+        return max((spans[b.name][1] for b in self.branches if b.tag in tags), default=0.0)
+
+    @property
+    def apical_extent_um(self) -> float:
+        """Path distance (µm) of the farthest apical (trunk, oblique, tuft) point; 0 without one."""
+        return self.extent_um("trunk", "oblique", "tuft")
 
     @property
     def root(self) -> Branch:

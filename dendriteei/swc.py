@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cells import STANDARD_REGIONS, l5_paints
+from .cells import STANDARD_REGIONS, ih_length_um, l5_paints
 from .checks import shorten
 from .spec import Branch, CellSpec, Region, SpecError
 
@@ -164,9 +164,11 @@ def load_swc(path, name: str = "swc", paints=None, tuft_fraction: float = 0.25) 
                           "gave it a 0.5 µm stub along -z", stacklevel=2)
         branches.append(Branch(f"b{index}", tag, parent, parent_x, points=tuple(points)))
     regions = STANDARD_REGIONS + (Region("distal_ka", ("basal", "trunk", "oblique", "tuft"), 100.0),)
-    return CellSpec(name=name, branches=tuple(branches), regions=regions,
-                    paints=l5_paints() if paints is None else tuple(paints),
+    spec = CellSpec(name=name, branches=tuple(branches), regions=regions, paints=tuple(paints or ()),
                     description=f"reconstructed morphology from {Path(path).name}")
+    if paints is None:   # the L5 channels, Ih gradient scaled to this cell's apical extent
+        spec = spec.replace(paints=l5_paints(ih_length_um(spec.apical_extent_um)))
+    return spec
 
 
 def _warn_dropped(path, nodes, lines, children, roots) -> None:

@@ -91,7 +91,7 @@ def test_bap_gating_is_pathway_specific(bap_window, bap_threshold):
     for onset in blocked.onset_ms:
         assert _at(bap_window, "soma", g, onset).relative_amplitude == pytest.approx(1.0, abs=0.02)
         assert _at(bap_window, "soma", g, onset).n_somatic_spikes == 1
-        for site in ("oblique_1", "trunk@300", "trunk@600", "hot_zone", "basal"):
+        for site in ("oblique_1", "trunk_middle", "trunk_distal", "hot_zone", "basal"):
             assert _at(bap_window, site, g, onset).relative_amplitude == pytest.approx(1.0, abs=0.05), site
         assert _at(bap_window, "trunk@100", g, onset).relative_amplitude > 0.85
     beyond = bap_window[bap_window.beyond_inhibition]
@@ -122,7 +122,7 @@ def test_distal_inhibition_gates_ca_locally(ca_window, ca_threshold):
     for onset in gated.onset_ms:
         assert _at(ca_window, "hot_zone", g, onset).relative_ca_integral < 0.1
         assert _at(ca_window, "soma", g, onset).n_somatic_spikes >= 1
-        for site in ("trunk@100", "trunk@300", "oblique_0", "oblique_1"):
+        for site in ("trunk@100", "trunk_middle", "oblique_0", "oblique_1"):
             assert _at(ca_window, site, g, onset).relative_amplitude == pytest.approx(1.0, abs=0.05), site
 
 

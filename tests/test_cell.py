@@ -4,7 +4,7 @@ import pytest
 
 from dendriteei.analysis import input_resistance_MOhm, spike_half_width_ms
 from dendriteei.engine import Simulation, Site, build
-from dendriteei.cells import HOT_ZONE_UM, l5_pyramidal
+from dendriteei.cells import l5_pyramidal
 
 
 @pytest.mark.slow
@@ -30,7 +30,8 @@ def test_bap_amplitude_meets_hay_2011_targets(bap_fixed, site, mean, sd):
 def test_bap_brings_ca_into_the_hot_zone_not_the_distal_tuft(bap_fixed):
     """Ca entry by the bAP is largest where HVA/T channels sit (Hay 2011 hot zone)."""
     apical = bap_fixed[bap_fixed.region.isin(["trunk", "tuft"])]
-    in_zone = apical[(apical.distance_um >= HOT_ZONE_UM[0]) & (apical.distance_um < HOT_ZONE_UM[1])]
+    zone = l5_pyramidal().region("hot_zone")
+    in_zone = apical[(apical.distance_um >= zone.min_distance_um) & (apical.distance_um < zone.max_distance_um)]
     beyond = apical[apical.distance_um > 1000.0]
     rise = lambda df: (df.ca_peak_uM - df.ca_rest_uM).max()
     assert rise(in_zone) > 2 * rise(beyond)

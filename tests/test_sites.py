@@ -100,18 +100,23 @@ OLD_RECORDING = {"oblique_0": ("oblique_0", 0.9), "oblique_1": ("oblique_1", 0.9
 
 
 def test_bap_gating_sites_are_the_old_segments(cell, spec):
-    recording = {site.name: site for site in bg.RECORDING_SITES}
+    recording = {site.name: site for site in bg.recording_sites(spec)}
     for name, (branch, x) in OLD_RECORDING.items():
         same_segment(cell, recording[name], Site(name, branch=branch, x=x))
+    for name, distance in (("trunk@100", 100.0), ("trunk_middle", 300.0), ("trunk_distal", 600.0),
+                           ("hot_zone", 785.0)):
+        assert cell.resolve(recording[name])[1] == pytest.approx(distance, abs=spec.max_segment_um)
     assert site_branches(spec, [b for b, _ in bg.PAIRING_SITES]) == ("oblique_0", "oblique_1")
     assert [x for _, x in bg.PAIRING_SITES] == [0.9, 0.9]
-    # gated_site labels still name recording sites, and the oblique / tuft inhibition sits on them
+    # gated_site labels still name recording sites, and the oblique / tuft inhibition sits on them,
+    # where it sat before (oblique_0 at 90 µm, trunk at 700 µm, tuft_0 at 950 µm)
     for location in bg.INHIBITION_LOCATIONS.values():
         assert location.gated_site in recording
     for key in ("oblique", "tuft"):
         location = bg.INHIBITION_LOCATIONS[key]
-        inhibition = Site("i", region=location.region, distance_um=location.distance_um)
-        assert cell.branch_of(inhibition)[0] == cell.branch_of(recording[location.gated_site])[0]
+        assert cell.branch_of(location.site)[0] == cell.branch_of(recording[location.gated_site])[0]
+    for key, distance in (("oblique", 90.0), ("distal_trunk", 700.0), ("tuft", 950.0)):
+        assert cell.resolve(bg.INHIBITION_LOCATIONS[key].site)[1] == pytest.approx(distance, abs=spec.max_segment_um)
 
 
 def test_stdp_flip_sites_are_the_old_segments(cell, spec):
@@ -148,18 +153,12 @@ def real(request):
 
 
 def test_protocol_sites_on_reconstructed_cells(real):
-    """Rank selectors exist on real cells; a distance a cell does not reach (e.g. basal at
-    295 µm on a cell whose basal tree ends at 209 µm) gives an error naming the region and its
-    number of branches."""
+    """bap-gating's recording and inhibition sites, chosen by region, rank and distance relative
+    to the cell's own nexus and extent, all exist on real cells and lie in their regions."""
     spec, cell = real
-    for site in bg.RECORDING_SITES:
-        try:
-            seg, distance = cell.resolve(site)
-        except SpecError as error:
-            assert site.rank is None and site.distance_um is not None
-            assert f"region {site.region!r}" in str(error) and " branch" in str(error)
-            continue
-        assert cell.tags[cell.branch_of(site)[0]] in spec.region(site.region).tags
+    for site in bg.recording_sites(spec) + tuple(loc.site for loc in bg.INHIBITION_LOCATIONS.values()):
+        seg, distance = cell.resolve(site)
+        assert spec.region(site.region).contains(cell.tags[cell.branch_of(site)[0]], distance)
     selectors = ([b for b, _ in bg.PAIRING_SITES] + [sf.StdpFlipParams().proximal_branch,
                  sf.StdpFlipParams().distal_branch] + list(db.DendriticBalanceParams().branches))
     names = site_branches(spec, selectors)
@@ -201,6 +200,24 @@ def test_rank_out_of_range(cell):
         cell.resolve(Site.parse("basal@2000um"))
 
 
+def test_sites_relative_to_the_nexus(cell, spec):
+    """``REGION@nexus±Dum`` measures from the far end of the trunk (890 µm on l5_pyramidal): the
+    same point as the absolute distance, on every cell the same place relative to its nexus."""
+    assert spec.nexus_um == pytest.approx(890.0)
+    for relative, absolute in (("trunk@nexus-190um", "trunk@700um"), ("tuft:1@nexus+60um", "tuft:1@950um"),
+                               ("hot_zone@nexus-105um", "hot_zone@785um")):
+        site = Site.parse(relative)
+        assert site.reference == "nexus" and Site.parse(site.text) == site
+        same_segment(cell, site, Site.parse(absolute))
+    with pytest.raises(SpecError, match=r"-900 µm from the nexus lies before the soma on cell 'l5pc', "
+                                        r"whose nexus is at 890 µm"):
+        cell.resolve(Site.parse("trunk@nexus-900um"))
+    with pytest.raises(SpecError, match="reference 'nexus' needs distance_um"):
+        Site("x", region="trunk", reference="nexus")
+    with pytest.raises(SpecError, match="unknown reference 'tip'; valid: soma, nexus"):
+        Site("x", region="trunk", distance_um=3.0, reference="tip")
+
+
 def test_bad_order():
     with pytest.raises(SpecError, match="unknown order 'proximal'; orders: origin, length, extent"):
         Site("x", region="oblique", rank=0, order="proximal")
@@ -216,7 +233,8 @@ def test_bad_order():
     ("oblique:", "rank '' is not an integer"),
     ("oblique:0@1.5", r"x = 1.5 must lie in \[0, 1\] \(a distance needs the unit: 1.5um\)"),
     ("oblique:0@far", "position 'far' is neither x"),
-    ("basal@-3um", "distance '-3um' must be a finite number of µm ≥ 0"),
+    ("basal@-3um", r"distance '-3um' from the soma must be ≥ 0 µm \(before the nexus: nexus-3um\)"),
+    ("trunk@nexus5um", "position 'nexus5um' is neither x"),
     ("oblique:0@0.9@0.5", "not a site"),
     ("two words", "not a site"),
     (":0", "not a site"),

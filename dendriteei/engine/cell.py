@@ -188,7 +188,7 @@ class BuiltCell:
             raise SpecError(f"site {site.name!r}: {error}") from None
         if site.rank is not None:
             return self._resolve_ranked(site, region)
-        target = 0.0 if site.distance_um is None else site.distance_um
+        target = self._target_um(site)
         nearest = None
         for name, sec in self.sections.items():
             if self.tags[name] not in region.tags:
@@ -225,12 +225,22 @@ class BuiltCell:
         keys = {"origin": lambda s: s[1], "length": lambda s: -self.sections[s[0]].L, "extent": lambda s: -s[2]}
         return sorted(spans, key=keys[order])
 
+    def _target_um(self, site: Site) -> float:
+        """A region site's path distance (µm) from the soma centre (0 without a distance)."""
+        if site.reference == "soma":
+            return 0.0 if site.distance_um is None else site.distance_um
+        target = self.spec.nexus_um + site.distance_um
+        if target < 0.0:
+            raise SpecError(f"site {site.name!r}: {site.distance_um:g} µm from the nexus lies before the soma "
+                            f"on cell {self.spec.name!r}, whose nexus is at {self.spec.nexus_um:.0f} µm")
+        return target
+
     def _resolve_ranked(self, site: Site, region):
         """Segment and distance of a site with a rank (see resolve)."""
         spans = self._site_branches(region, site.order)
         where = f"region {region.name!r} has {self._count(len(spans))} on cell {self.spec.name!r}"
         if site.distance_um is not None:
-            target, total = site.distance_um, len(spans)
+            target, total = self._target_um(site), len(spans)
             spans = [s for s in spans if s[1] - 1e-9 <= target <= s[2] + 1e-9
                      and region.contains(self.tags[s[0]], target)]
             where = (f"{len(spans)} of the {self._count(total)} of region {region.name!r} on cell "
@@ -246,7 +256,7 @@ class BuiltCell:
                 raise SpecError(f"site {site.name!r}: x = {site.x:g} on branch {name!r} lies at "
                                 f"{self._distance(seg):.0f} µm, outside region {region.name!r}")
         else:
-            x = 0.5 if d1 == d0 else (site.distance_um - d0) / (d1 - d0)
+            x = 0.5 if d1 == d0 else (target - d0) / (d1 - d0)
             seg = sec(min(max(x, 0.0), 1.0))
         return seg, self._distance(seg)
 

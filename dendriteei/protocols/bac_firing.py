@@ -15,10 +15,10 @@ import pandas as pd
 
 from ..analysis import plateau_width_ms
 from ..engine import Simulation, Site, Traces, build
-from ..cells import HOT_ZONE_UM
+from ..cells import HOT_ZONE_FROM_NEXUS_UM
 from ..latency import no_spike_error
 from ..parameters import parameter
-from .common import ProtocolResult, RunParams, cell_spec
+from .common import ProtocolResult, RunParams, cell_spec, parse_site
 
 CONDITIONS = ("soma", "dendrite", "paired")
 
@@ -33,10 +33,14 @@ class BacFiringParams(RunParams):
     epsp_rise_ms: float = parameter(0.5, "ms", 0.05, 10.0, "rise time constant of the EPSP current")
     epsp_decay_ms: float = parameter(5.0, "ms", 0.1, 100.0, "decay time constant of the EPSP current")
     epsp_delay_ms: float = parameter(5.0, "ms", -50.0, 50.0, "EPSP onset after the somatic pulse onset")
-    dendrite_distance_um: float = parameter(620.0, "µm", 0.0, 2000.0, "apical injection site (Hay 2011)")
+    dendrite_site: str = parameter("trunk@nexus-270um", "", doc="apical injection site (dendriteei.sites text "
+                                   "form; Hay 2011: 620 µm, 270 µm before the nexus of l5_pyramidal)")
     ca_threshold_mV: float = parameter(-40.0, "mV", -70.0, 0.0,
                                        "dendritic voltage above which time counts as Ca plateau")
     window_ms: float = parameter(100.0, "ms", 10.0, 1000.0, "time after onset analysed")
+
+    def check(self) -> None:
+        parse_site("dendrite_site", self.dendrite_site, "dendrite")
 
 
 def _summarise(condition: str, site: str, traces: Traces, onset: float, params: BacFiringParams,
@@ -67,8 +71,9 @@ def run(params: BacFiringParams = BacFiringParams(), spec=None) -> ProtocolResul
         cell = build(spec)
         with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
             soma = Site("soma", region="soma")
-            dend = Site("dendrite", region="apical", distance_um=params.dendrite_distance_um)
-            hot = Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_UM)))
+            dend = parse_site("dendrite_site", params.dendrite_site, "dendrite")
+            hot = Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_FROM_NEXUS_UM)),
+                       reference="nexus")
             sim.record(soma, ("v",))
             for site in (dend, hot):
                 sim.record(site, ("v", "cai"))

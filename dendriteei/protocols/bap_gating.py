@@ -25,57 +25,75 @@ import pandas as pd
 
 from ..analysis import plateau_width_ms, timing_window
 from ..catalogue import GABA_WINDOWS
-from ..cells import HOT_ZONE_UM
+from ..cells import HOT_ZONE_FROM_NEXUS_UM
 from ..engine import Simulation, Site, build
 from ..interneurons import preset
 from ..latency import spike_latency_ms
 from ..pairing import PairingSettings, calibrate_thresholds, post_latency_ms, run_timing
 from ..parameters import ParameterError, parameter
 from ..synapses import ExplicitSpikes, SynapseGroup
-from .common import ProtocolResult, RunParams, cell_spec, site_branches
+from .common import ProtocolResult, RunParams, cell_spec, parse_site, site_branches
 
 
 @dataclass(frozen=True)
 class InhibitionLocation:
-    """Where the inhibitory synapse sits (region + path distance, µm) and the recording site
-    whose bAP it is meant to gate."""
-    region: str
-    distance_um: float
+    """Where the inhibitory synapse sits, and the recording site whose bAP it is meant to gate."""
+    site: Site
     gated_site: str
 
 
-#: Inhibitory locations on the default cell (l5_pyramidal; first branch of the region at that
-#: distance). Wilmes 2016 placed proximal inhibition at 90 µm (ModelDB 187603 allornone.py) and
-#: distal inhibition on the apical tuft (timing.py); PV targets the soma, SST the distal apical
+#: Inhibitory locations, by region, rank and distance (from the soma or the nexus), so that they
+#: exist on reconstructed cells; on the default cell (l5_pyramidal, nexus at 890 µm) they are where
+#: they always were. Wilmes 2016 placed proximal inhibition at 90 µm (ModelDB 187603 allornone.py)
+#: and distal inhibition on the apical tuft (timing.py); PV targets the soma, SST the distal apical
 #: dendrite (Freund & Katona 2007; Silberberg & Markram 2007).
 INHIBITION_LOCATIONS = {
-    "perisomatic": InhibitionLocation("soma", 0.0, "soma"),
-    "proximal_trunk": InhibitionLocation("trunk", 100.0, "trunk@600"),
-    # 20 µm into the most proximal oblique (oblique_0), which leaves the trunk at 70 µm path distance.
-    "oblique": InhibitionLocation("oblique", 90.0, "oblique_0"),
-    # Start of the Ca hot zone (685–885 µm, Hay et al. 2011): SST input where the Ca spike starts.
-    "distal_trunk": InhibitionLocation("trunk", 700.0, "hot_zone"),
-    "tuft": InhibitionLocation("tuft", 950.0, "tuft_0"),
-    "basal": InhibitionLocation("basal", 60.0, "basal"),
+    "perisomatic": InhibitionLocation(Site("inhibition", region="soma"), "soma"),
+    "proximal_trunk": InhibitionLocation(Site("inhibition", region="trunk", distance_um=100.0), "trunk_distal"),
+    # 10 % into the longest oblique, the gated branch oblique_0 (on l5_pyramidal all obliques are
+    # 200 µm long and the first, leaving the trunk at 70 µm, is chosen: 20 µm in, 90 µm path distance).
+    "oblique": InhibitionLocation(Site("inhibition", region="oblique", rank=0, order="length", x=0.1),
+                                  "oblique_0"),
+    # 190 µm before the nexus, at the start of the Ca hot zone (685–885 µm on l5_pyramidal, Hay et
+    # al. 2011): SST input where the Ca spike starts.
+    "distal_trunk": InhibitionLocation(Site("inhibition", region="trunk", distance_um=-190.0,
+                                            reference="nexus"), "hot_zone"),
+    # 60 µm beyond the nexus on the first tuft branch (950 µm on l5_pyramidal).
+    "tuft": InhibitionLocation(Site("inhibition", region="tuft", rank=0, distance_um=60.0,
+                                    reference="nexus"), "tuft_0"),
+    "basal": InhibitionLocation(Site("inhibition", region="basal", distance_um=60.0), "basal"),
 }
 
-#: Recording sites: soma, trunk at several distances, both ends of the gating story on the
-#: obliques (oblique_0, the most proximal oblique, carries the oblique inhibition, oblique_1 is a
-#: sister branch: the next oblique), the hot zone, two tuft branches and a basal tip. Chosen by
-#: region, rank and path distance (dendriteei.sites), not branch names, so that they exist on
-#: reconstructed cells too; labels are the branches they pick on l5_pyramidal.
-RECORDING_SITES = (
-    Site("soma", region="soma"),
-    Site("trunk@100", region="trunk", distance_um=100.0),
-    Site("trunk@300", region="trunk", distance_um=300.0),
-    Site("trunk@600", region="trunk", distance_um=600.0),
-    Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_UM))),
-    Site("oblique_0", region="oblique", rank=0, x=0.9),
-    Site("oblique_1", region="oblique", rank=1, x=0.9),
-    Site("tuft_0", region="tuft", rank=0, x=0.5),
-    Site("tuft_1", region="tuft", rank=1, x=0.5),
-    Site("basal", region="basal", distance_um=295.0),   # basal0_1_0 at x 0.9 on l5_pyramidal
-)
+#: Trunk recording sites between soma and nexus, as fractions of the nexus distance (300 and 600 µm
+#: on l5_pyramidal, nexus at 890 µm).
+TRUNK_FRACTIONS = {"trunk_middle": 300.0 / 890.0, "trunk_distal": 600.0 / 890.0}
+#: The basal recording site, as a fraction of the basal tree's extent (295 µm on l5_pyramidal,
+#: whose basal tips lie at 460 µm).
+BASAL_FRACTION = 295.0 / 460.0
+
+
+def recording_sites(spec) -> tuple:
+    """Recording sites on ``spec``'s cell: soma, trunk (100 µm and two fractions of the way to the
+    nexus), the hot zone's middle, both ends of the gating story on the obliques (oblique_0, the
+    longest oblique, carries the oblique inhibition; oblique_1, the next longest, is a sister
+    branch), two tuft branches and a basal point (a fraction of the basal tree's extent). Chosen by region,
+    rank and distance (dendriteei.sites), never by branch name, so they exist on reconstructed cells;
+    on l5_pyramidal they are the sites of earlier releases."""
+    hot_zone_middle = float(np.mean(HOT_ZONE_FROM_NEXUS_UM))
+    return (
+        Site("soma", region="soma"),
+        Site("trunk@100", region="trunk", distance_um=100.0),
+        *(Site(name, region="trunk", distance_um=round(fraction * spec.nexus_um, 1))
+          for name, fraction in TRUNK_FRACTIONS.items()),
+        Site("hot_zone", region="hot_zone", distance_um=hot_zone_middle, reference="nexus"),
+        Site("oblique_0", region="oblique", rank=0, order="length", x=0.9),
+        Site("oblique_1", region="oblique", rank=1, order="length", x=0.9),
+        Site("tuft_0", region="tuft", rank=0, x=0.5),
+        Site("tuft_1", region="tuft", rank=1, x=0.5),
+        Site("basal", region="basal", distance_um=round(BASAL_FRACTION * spec.extent_um("basal"), 1)),
+    )
+
+
 KINETICS = ("pv", "sst")
 #: A dendritic Ca spike: hot-zone voltage above −40 mV for ≥ 10 ms (as in bac-firing).
 CA_SPIKE_THRESHOLD_MV = -40.0
@@ -98,7 +116,8 @@ class BapGatingParams(RunParams):
     distal_epsp: bool = parameter(False, "", doc="add the BAC distal EPSP current (Ca-spike gating)")
     epsp_peak_nA: float = parameter(0.5, "nA", 0.0, 10.0, "peak of the distal EPSP current (Hay 2011)")
     epsp_delay_ms: float = parameter(5.0, "ms", -50.0, 50.0, "EPSP onset after the pulse onset (Hay 2011)")
-    epsp_distance_um: float = parameter(620.0, "µm", 0.0, 2000.0, "apical EPSP site (Hay 2011)")
+    epsp_site: str = parameter("trunk@nexus-270um", "", doc="site of the distal EPSP (dendriteei.sites "
+                               "text form; Hay 2011: 620 µm, 270 µm before the nexus of l5_pyramidal)")
     window_ms: float = parameter(100.0, "ms", 10.0, 1000.0, "time after pulse onset analysed (Ca, spikes)")
     bap_window_ms: float = parameter(10.0, "ms", 1.0, 100.0,
                                      "time after the somatic spike searched for the first bAP's peak "
@@ -106,18 +125,21 @@ class BapGatingParams(RunParams):
     blocked_fraction: float = parameter(0.5, "", 0.0, 1.0,
                                         "a site's bAP counts as blocked below this fraction of control")
 
+    def check(self) -> None:
+        parse_site("epsp_site", self.epsp_site, "epsp")
+
 
 def inhibition_site(params: BapGatingParams) -> Site:
-    location = INHIBITION_LOCATIONS[params.inhibition_location]
-    return Site("inhibition", region=location.region, distance_um=location.distance_um)
+    return INHIBITION_LOCATIONS[params.inhibition_location].site
 
 
-def inhibition_group(params: BapGatingParams, g_nS: float, time_ms: float) -> SynapseGroup:
-    """One non-plastic dei_gaba synapse with the preset's kinetics, one spike at time_ms."""
-    location = INHIBITION_LOCATIONS[params.inhibition_location]
+def inhibition_group(params: BapGatingParams, where: tuple, g_nS: float, times_ms: tuple) -> SynapseGroup:
+    """One non-plastic dei_gaba synapse with the preset's kinetics at ``where`` = (branch, x) (the
+    location's site on the built cell: ``cell.branch_of(inhibition_site(params))``), spiking at
+    ``times_ms``."""
     kinetics = preset(params.inhibition_kinetics)
-    return SynapseGroup("inhibition", location.region, "dei_gaba", (ExplicitSpikes((time_ms,)),),
-                        distances_um=(location.distance_um,),
+    return SynapseGroup("inhibition", inhibition_site(params).region, "dei_gaba", (ExplicitSpikes(tuple(times_ms)),),
+                        sites=(where,),
                         parameters={**kinetics.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
                         weight=g_nS * 1e-3)
 
@@ -133,24 +155,25 @@ def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latenc
     soma = Site("soma", region="soma")
     pulse = params.settle_ms
     barrier = inhibition_site(params)
-    has_ca = {site.name: cell.has_mechanism(site, "dei_cad") for site in RECORDING_SITES}
+    sites = recording_sites(spec)
+    has_ca = {site.name: cell.has_mechanism(site, "dei_cad") for site in sites}
     with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
-        for site in RECORDING_SITES:
+        for site in sites:
             sim.record(site, ("v", "cai") if has_ca[site.name] else ("v",))
         sim.record_spikes(soma)
         sim.current_pulse(soma, params.soma_amplitude_nA, pulse, params.soma_duration_ms)
         if params.distal_epsp:
-            sim.epsc_current(Site("epsp", region="apical", distance_um=params.epsp_distance_um),
-                             params.epsp_peak_nA, pulse + params.epsp_delay_ms)
+            sim.epsc_current(parse_site("epsp_site", params.epsp_site, "epsp"), params.epsp_peak_nA,
+                             pulse + params.epsp_delay_ms)
         if g_nS > 0:
-            sim.add_synapses(inhibition_group(params, g_nS, pulse + latency_ms + onset_ms))
+            sim.add_synapses(inhibition_group(params, cell.branch_of(barrier), g_nS, (pulse + latency_ms + onset_ms,)))
         traces = sim.run(pulse + params.window_ms)
     stop = pulse + params.window_ms
     spikes = traces.spikes_ms["soma"]
     t_hot, v_hot = traces.window("hot_zone", "v", pulse, stop)
     plateau = plateau_width_ms(t_hot, v_hot, CA_SPIKE_THRESHOLD_MV)
     rows = []
-    for site in RECORDING_SITES:
+    for site in sites:
         branch, x = cell.branch_of(site)
         rest = traces.value_at(site.name, "v", pulse - 0.1)
         t, v = traces.window(site.name, "v", pulse, pulse + latency_ms + params.bap_window_ms)
@@ -234,10 +257,10 @@ def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion
     return high
 
 
-#: Plastic synapses of the pairing test: one beyond the oblique inhibition (the most proximal
-#: oblique, oblique_0: the gated branch) and one at the same place on the sister branch, the next
+#: Plastic synapses of the pairing test: one beyond the oblique inhibition (the longest oblique,
+#: oblique_0: the gated branch) and one at the same place on the sister branch, the next longest
 #: oblique (oblique_1, ungated). (branch selector, x): see dendriteei.sites.
-PAIRING_SITES = (("oblique:0", 0.9), ("oblique:1", 0.9))
+PAIRING_SITES = (("oblique:0/length", 0.9), ("oblique:1/length", 0.9))
 
 
 def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductances_nS: tuple, onset_ms: float,
@@ -253,6 +276,7 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
     cell = build(spec)
     barrier = inhibition_site(params)
     beyond = [cell.is_beyond(Site(f"{b}@{x}", branch=b, x=x), barrier) for b, x in sites]
+    inhibition_at = cell.branch_of(barrier)
     del cell
     pairing = replace(pairing, ca_mode="biophysical", synapse_region="dendrites")
     latency = post_latency_ms(spec, pairing)
@@ -264,7 +288,7 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
     for g in (0.0, *conductances_nS):
         extra = ()
         if g > 0:
-            extra = (replace(inhibition_group(params, g, 0.0), sources=(ExplicitSpikes(spike_times),)),)
+            extra = (inhibition_group(params, inhibition_at, g, spike_times),)
         rows = run_timing(spec, pairing, delta_t_ms, latency, thresholds, extra_groups=extra, sites=sites)
         rows.insert(0, "g_nS", g)
         rows.insert(1, "onset_ms", onset_ms)

@@ -59,6 +59,15 @@ def cell_spec(name: str) -> CellSpec:
                          "nor an existing .swc / .json file")
 
 
+def parse_site(parameter_name: str, text: str, name: str) -> Site:
+    """A site parameter in dendriteei.sites' text form as a Site labelled ``name``; a bad one
+    raises ParameterError naming the parameter."""
+    try:
+        return Site.parse(text, name)
+    except SpecError as error:
+        raise ParameterError(f"{parameter_name}: {error}") from None
+
+
 def check_regions(spec: CellSpec, **regions) -> None:
     """Each keyword names a parameter whose value is a region name (or a tuple of them): refuse
     names the cell lacks, naming the parameter and the cell's regions."""

@@ -22,7 +22,7 @@ from dendriteei.engine.simulation import MAX_TSTOP_MS, Simulation, SimulationDiv
 from dendriteei.sites import Site
 from dendriteei.spec import (MEMBRANE, TAGS, Branch, CellSpec, Exponential, Linear, Paint, Region,
                              SpecError, Uniform)
-from dendriteei.swc import load_swc, read_swc
+from dendriteei.morphology import load_morphology as load_swc, read_swc
 from dendriteei.synapses import (MAX_SYNAPSES_PER_GROUP, ExplicitSpikes, PoissonSpikes, RegularSpikes,
                                  SynapseGroup)
 

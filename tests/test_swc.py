@@ -5,7 +5,7 @@ import pytest
 from dendriteei.engine import Site, build
 from dendriteei.protocols import bap_attenuation
 from dendriteei.spec import SpecError
-from dendriteei.swc import load_swc
+from dendriteei.morphology import load_morphology as load_swc
 
 
 def _write_swc(path):

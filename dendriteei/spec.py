@@ -311,6 +311,45 @@ class CellSpec:
         return dataclasses.replace(self, **changes)
 
 
+def branch_lengths_um(spec: CellSpec) -> dict:
+    """Length (µm) of each branch: ``length_um``, or the summed distances between its points."""
+    return {b.name: (sum(math.dist(p[:3], q[:3]) for p, q in zip(b.points, b.points[1:]))
+                     if b.points else b.length_um) for b in spec.branches}
+
+
+def path_distances_um(spec: CellSpec) -> dict:
+    """Path distance (µm) from the soma centre (the root's middle, as the engine measures) to the
+    far end of each branch: parent's distance at ``parent_x`` plus the branch's length."""
+    lengths, by_name = branch_lengths_um(spec), {b.name: b for b in spec.branches}
+    ends = {}
+
+    def end(name: str) -> float:
+        if name not in ends:
+            b = by_name[name]
+            if b.parent is None:
+                ends[name] = lengths[name] / 2
+            else:
+                parent = by_name[b.parent]
+                start = (abs(b.parent_x - 0.5) * lengths[parent.name] if parent.parent is None
+                         else end(parent.name) - (1.0 - b.parent_x) * lengths[parent.name])
+                ends[name] = start + lengths[name]
+        return ends[name]
+
+    for b in spec.branches:
+        end(b.name)
+    return ends
+
+
+def nexus_distance_um(spec: CellSpec) -> float:
+    """Path distance (µm) from the soma centre of the main bifurcation: the farthest end of a
+    ``trunk`` branch (890 µm on :func:`dendriteei.cells.l5_pyramidal`). SpecError if the
+    cell has no trunk."""
+    ends = path_distances_um(spec)
+    trunk = [ends[b.name] for b in spec.branches if b.tag == "trunk"]
+    if not trunk:
+        raise SpecError(f"cell {spec.name!r} has no trunk branch, so no main bifurcation")
+    return max(trunk)
+
 
 def _mapping(data, where: str) -> dict:
     if not isinstance(data, dict):

@@ -429,10 +429,12 @@ def test_swc_repairs_are_reported(tmp_path):
     with pytest.warns(UserWarning) as record:
         spec = load_swc(path)
     messages = [str(w.message) for w in record]
-    assert any("odd.swc: dropped 1 nodes of SWC types other than 1–4" in m and "lines 6" in m for m in messages)
-    assert any("dropped 2 nodes of dendrite types 3/4 not connected to the soma" in m and "lines 7, 8" in m
+    assert any("odd.swc: dropped 1 sections (2 points) of type custom7, starting at (0, -20, 0)" in m
                for m in messages)
-    assert any("odd.swc:9: node 9 is a one-point branch on the soma; gave it a 0.5 µm stub" in m for m in messages)
+    assert any("odd.swc: dropped 1 sections (2 points) not connected to the soma (SWC parent -1), "
+               "starting at (100, 0, 0)" in m for m in messages)
+    assert any("odd.swc: the section starting at (-5, 0, 0) µm is a one-point branch on the soma; "
+               "gave it a 0.5 µm stub" in m for m in messages)
     assert {b.tag for b in spec.branches} >= {"basal", "trunk"}
 
 

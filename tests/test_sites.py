@@ -142,8 +142,8 @@ def test_dendritic_balance_branches_are_the_old_ones(spec):
 # -- reconstructed cells ---------------------------------------------------------------------------
 @pytest.fixture(scope="module", params=REAL_CELLS)
 def real(request):
-    from dendriteei.morphology import load_morphology as load_swc
-    spec = load_swc(MORPHOLOGIES / request.param)
+    from dendriteei.morphology import load_morphology
+    spec = load_morphology(MORPHOLOGIES / request.param)
     return spec, build(spec)
 
 

@@ -41,11 +41,12 @@ the soma is ≥ ``nexus_fraction`` of the path distance of the farthest tip it l
 Nearer to the soma, a big side child that itself reaches ≥ ``nexus_fraction`` of that
 farthest distance is a sister trunk (an early split of the trunk, e.g. at 176 µm in
 ``morph_allen_485574832.swc``) and is labelled trunk / oblique / tuft by the same rule;
-otherwise it is a large oblique. ``nexus_fraction`` = 0.5: the nexus of thick-tufted L5
-cells lies at roughly 60–70 % of the apical extent (Hay et al. 2011: main bifurcation
-at ~700 µm of ~1.1–1.3 mm) and CA1's trunk splits at the border of stratum
-lacunosum-moleculare at ~65–75 % of it (checked by eye on the three real cells,
-tests/test_morphology.py), while early splits lie below 20 %.
+otherwise it is a large oblique. ``nexus_fraction`` = 0.5 lies below the nexus of each
+real cell tested here (nexus / farthest apical tip: 819/1219 µm = 0.67 in
+``morph_l5pc_with_axon.swc``, 433/742 = 0.58 in ``morph_allen_485574832.swc``, 570/942 =
+0.61 in ``morph_ca1_n120.swc``; nexus checked by eye, tests/test_morphology.py) and above
+the early splits it must not take for the nexus (375/1219 = 0.31 in the L5 cell, where the
+previous rule put the nexus; 176/1126 = 0.16 in the synthetic test cell).
 """
 from __future__ import annotations
 

@@ -380,7 +380,6 @@ class CellSpec:
         return dataclasses.replace(self, **changes)
 
 
-
 def _mapping(data, where: str) -> dict:
     if not isinstance(data, dict):
         raise SpecError(f"{where} must be a JSON object (dict), got {shorten(data)}")

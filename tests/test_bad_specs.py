@@ -22,7 +22,7 @@ from dendriteei.engine.simulation import MAX_TSTOP_MS, Simulation, SimulationDiv
 from dendriteei.sites import Site
 from dendriteei.spec import (MEMBRANE, TAGS, Branch, CellSpec, Exponential, Linear, Paint, Region,
                              SpecError, Uniform)
-from dendriteei.swc import load_swc, read_swc
+from dendriteei.morphology import load_morphology, read_swc
 from dendriteei.synapses import (MAX_SYNAPSES_PER_GROUP, ExplicitSpikes, PoissonSpikes, RegularSpikes,
                                  SynapseGroup)
 
@@ -427,12 +427,14 @@ def test_swc_repairs_are_reported(tmp_path):
     path.write_text("\n".join(SWC_LINES + ["6 7 0 -30 0 1 3", "7 3 100 0 0 1 -1", "8 3 110 0 0 1 7",
                                             "9 3 -5 0 0 1 1"]) + "\n")
     with pytest.warns(UserWarning) as record:
-        spec = load_swc(path)
+        spec = load_morphology(path)
     messages = [str(w.message) for w in record]
-    assert any("odd.swc: dropped 1 nodes of SWC types other than 1–4" in m and "lines 6" in m for m in messages)
-    assert any("dropped 2 nodes of dendrite types 3/4 not connected to the soma" in m and "lines 7, 8" in m
+    assert any("odd.swc: dropped 1 sections (2 points) of type custom7, starting at (0, -20, 0)" in m
                for m in messages)
-    assert any("odd.swc:9: node 9 is a one-point branch on the soma; gave it a 0.5 µm stub" in m for m in messages)
+    assert any("odd.swc: dropped 1 sections (2 points) not connected to the soma (SWC parent -1), "
+               "starting at (100, 0, 0)" in m for m in messages)
+    assert any("odd.swc: the section starting at (-5, 0, 0) µm is a one-point branch on the soma; "
+               "gave it a 0.5 µm stub" in m for m in messages)
     assert {b.tag for b in spec.branches} >= {"basal", "trunk"}
 
 
@@ -441,7 +443,7 @@ def test_real_cells_load_without_warnings():
     for name in ("morph_l5pc_with_axon.swc", "morph_allen_485574832.swc", "morph_ca1_n120.swc"):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            load_swc(Path("/work/shared/morphologies") / name)
+            load_morphology(Path("/work/shared/morphologies") / name)
 
 
 def test_zz_report_counts():

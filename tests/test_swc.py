@@ -5,7 +5,7 @@ import pytest
 from dendriteei.engine import Site, build
 from dendriteei.protocols import bap_attenuation
 from dendriteei.spec import SpecError
-from dendriteei.swc import load_swc
+from dendriteei.morphology import load_morphology
 
 
 def _write_swc(path):
@@ -44,7 +44,7 @@ def swc_path(tmp_path_factory):
 
 
 def test_swc_branches_get_pyramidal_tags(swc_path):
-    spec = load_swc(swc_path)
+    spec = load_morphology(swc_path)
     tags = {}
     for b in spec.branches:
         tags[b.tag] = tags.get(b.tag, 0) + 1
@@ -52,7 +52,7 @@ def test_swc_branches_get_pyramidal_tags(swc_path):
 
 
 def test_swc_cell_regions_and_distance_dependent_densities(swc_path):
-    cell = build(load_swc(swc_path))
+    cell = build(load_morphology(swc_path))
     segs = cell.segments()
     assert segs.distance_um.max() > 1100.0
     # A-type K follows 0.015 (1 + d/100 µm), capped at 550 µm (the default cell's rule).
@@ -82,7 +82,7 @@ def test_bad_swc_is_rejected(tmp_path):
     bad = tmp_path / "bad.swc"
     bad.write_text("1 3 0 0 0 1 -1\n")
     with pytest.raises(SpecError, match="no soma"):
-        load_swc(bad)
+        load_morphology(bad)
     bad.write_text("1 1 0 0\n")
     with pytest.raises(SpecError, match="7 fields"):
-        load_swc(bad)
+        load_morphology(bad)

@@ -11,8 +11,10 @@ from ..cells import l5_pyramidal, point_soma, vogels_soma
 from ..engine import Site, build
 from ..parameters import Checked, ParameterError, parameter, validate
 from ..spec import CellSpec, SpecError
-from ..swc import load_swc
+from ..morphology import load_morphology
 
+#: Morphology files read by MorphIO (:func:`dendriteei.morphology.load_morphology`).
+MORPHOLOGY_SUFFIXES = (".swc", ".asc", ".h5")
 BUILTIN_CELLS = {"l5_pyramidal": l5_pyramidal, "point_soma": point_soma, "vogels_soma": vogels_soma}
 
 
@@ -20,7 +22,8 @@ BUILTIN_CELLS = {"l5_pyramidal": l5_pyramidal, "point_soma": point_soma, "vogels
 class RunParams(metaclass=Checked):
     """Cell and numerics (base of every protocol's parameters). Validated when made: a bad
     value raises ParameterError (:func:`dendriteei.parameters.validate`)."""
-    cell: str = parameter("l5_pyramidal", "", doc="built-in cell name, or path to a .swc or cell-spec .json file")
+    cell: str = parameter("l5_pyramidal", "", doc="built-in cell name, or path to a morphology (.swc, .asc, .h5) "
+                                                  "or cell-spec .json file")
     dt_ms: float = parameter(0.025, "ms", 0.001, 0.2, "fixed time step (ignored with cvode)")
     cvode: bool = parameter(False, "", doc="use NEURON's variable-step integrator (CVODE)")
     atol: float = parameter(1e-4, "", 1e-8, 1e-2, "CVODE absolute tolerance")
@@ -51,12 +54,12 @@ def cell_spec(name: str) -> CellSpec:
     if name in BUILTIN_CELLS:
         return BUILTIN_CELLS[name]()
     path = Path(name)
-    if path.suffix.lower() == ".swc" and path.exists():
-        return load_swc(path)
+    if path.suffix.lower() in MORPHOLOGY_SUFFIXES and path.exists():
+        return load_morphology(path)
     if path.suffix.lower() == ".json" and path.exists():
         return CellSpec.from_json(path.read_text())
     raise ParameterError(f"cell = {name!r}: not a built-in cell ({', '.join(BUILTIN_CELLS)}) "
-                         "nor an existing .swc / .json file")
+                         "nor an existing morphology (.swc, .asc, .h5) or cell-spec .json file")
 
 
 def parse_site(parameter_name: str, text: str, name: str) -> Site:

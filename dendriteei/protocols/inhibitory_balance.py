@@ -60,7 +60,7 @@ RESET_CLAMP_RS_MOHM = 1e-3
 @dataclass(frozen=True)
 class InhibitoryBalanceParams(RunParams):
     cell: str = parameter("vogels_soma", "", doc="'vogels_soma' (passive LIF membrane), a built-in cell, "
-                          "or a .swc / .json file")
+                          "or a morphology (.swc, .asc, .h5) / cell-spec .json file")
     dt_ms: float = parameter(0.1, "ms", 0.001, 0.2, "fixed time step: 0.1 ms as Vogels et al. (spike "
                              "counts within 0.3 % of dt 0.025 ms for the LIF); use 0.025 ms with spike_model=cell")
     cvode: bool = parameter(False, "", doc="CVODE: ~30x slower than fixed step here (every one of "

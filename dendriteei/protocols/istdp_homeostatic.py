@@ -51,7 +51,7 @@ from .common import ProtocolResult, RunParams, cell_spec
 
 @dataclass(frozen=True)
 class IstdpHomeostaticParams(RunParams):
-    cell: str = parameter("point_soma", "", doc="built-in cell name, or .swc / cell-spec .json; the synapse "
+    cell: str = parameter("point_soma", "", doc="built-in cell name, or morphology (.swc, .asc, .h5) / cell-spec .json; the synapse "
                           "sits on the soma and gets explicit post events, so the cell does not change Δw")
     rates_hz: tuple = parameter((0.0, 2.5, 5.0, 7.5, 10.0), "Hz", 0.0, 1000.0,
                                 "rate of every excitatory source, one value per epoch (seeds/003: 0–10 Hz "

@@ -51,7 +51,7 @@ MARGIN_MS = 10.0
 
 @dataclass(frozen=True)
 class IstdpWindowParams(RunParams):
-    cell: str = parameter("point_soma", "", doc="built-in cell name, or .swc / cell-spec .json; the synapses "
+    cell: str = parameter("point_soma", "", doc="built-in cell name, or morphology (.swc, .asc, .h5) / cell-spec .json; the synapses "
                           "sit on the soma and get explicit post events, so the cell does not change Δw")
     window: str = parameter("symmetric_hebbian", "", doc="iSTDP window (Wu, Miehl & Gjorgjieva 2022 Box 1); "
                             "'all': the four in one run", choices=(*WINDOWS, "all"))

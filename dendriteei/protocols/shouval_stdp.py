@@ -44,7 +44,7 @@ _SHOUVAL = plasticity.ShouvalParams()
 
 @dataclass(frozen=True)
 class ShouvalStdpParams(RunParams):
-    cell: str = parameter("point_soma", "", doc="built-in cell name, or path to a .swc or cell-spec .json file")
+    cell: str = parameter("point_soma", "", doc="built-in cell name, or path to a morphology (.swc, .asc, .h5) or cell-spec .json file")
     cvode: bool = parameter(True, "", doc="use CVODE (the pairing is quiet between spikes)")
     # measured (Δt +10 ms, 10 pairs): W ratio 1.8188 at atol 1e-6, 1.8190 at 1e-7, 1.8189 with the
     # fixed step dt 0.01 ms, but 1.8024 at NEURON's usual 1e-4 (NMDA Ca peak 1 % low)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -57,11 +59,15 @@ def pearson(x, y) -> float:
 
 def ei_ratio(exc, inh) -> float:
     """Ratio of mean E to mean I over all given values (the E/I ratio of the review, Box 2);
-    both means must be positive (pass magnitudes)."""
+    pass magnitudes (negative values raise ValueError). NaN, with a warning, when there is no
+    inhibition (all I zero: plasticity can remove every inhibitory weight of a branch)."""
     exc, inh = _pair(exc, inh)
-    if exc.mean() <= 0 or inh.mean() <= 0:
-        raise ValueError(f"E/I ratio needs positive mean E and I (got {exc.mean():.3g}, {inh.mean():.3g}); "
+    if exc.min() < 0 or inh.min() < 0:
+        raise ValueError(f"E/I ratio needs magnitudes ≥ 0 (got minima {exc.min():.3g}, {inh.min():.3g}); "
                          "pass conductances or current magnitudes")
+    if inh.mean() == 0:
+        warnings.warn("E/I ratio undefined: no inhibition (all I values are 0); reported as NaN", stacklevel=2)
+        return float("nan")
     return float(exc.mean() / inh.mean())
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``dendriteei list | run <protocol> [--set name=value ...] [--out DIR] | build |
+"""Command line: ``dendriteei list | run <protocol> [--quick] [--set name=value ...] [--out DIR] | build |
 sweep <protocol> --grid name=start:stop:step --grid name=a,b,c [--jobs N] [--out results.csv]``."""
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def _cmd_list(args) -> int:
     from .protocols import PROTOCOLS
     for protocol in PROTOCOLS.values():
         print(f"{protocol.name}: {protocol.summary}")
+        print("  --quick: " + ", ".join(f"{name}={value}" for name, value in protocol.quick))
         for row in parameters.describe(protocol.params_type):
             low = "" if row["low"] is None else row["low"]
             high = "" if row["high"] is None else row["high"]
@@ -34,7 +35,8 @@ def _cmd_run(args) -> int:
     from .protocols import get
     from .protocols.common import cell_spec
     protocol = get(args.protocol)
-    params = parameters.with_overrides(protocol.params_type(), parameters.parse_assignments(args.set))
+    base = protocol.quick_params() if args.quick else protocol.params_type()
+    params = parameters.with_overrides(base, parameters.parse_assignments(args.set))
     spec = cell_spec(params.cell)
     writable_dir(args.out, "--out")
     start = time.perf_counter()
@@ -109,6 +111,8 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a protocol; writes CSV, PNG and JSON into --out")
     run.add_argument("protocol")
     run.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    run.add_argument("--quick", action="store_true",
+                     help="start from the protocol's quick setting (a smoke run of seconds; see `dendriteei list`)")
     run.add_argument("--out", default="results", help="output directory (default: results)")
     sw = sub.add_parser("sweep", help="run a protocol over a parameter grid; writes a tidy CSV, a JSON side-car "
                         "and one file per finished run (a killed sweep resumes where it stopped)")

@@ -18,10 +18,29 @@ def spike_latency_ms(spec, numerics, amplitude_nA: float, duration_ms: float, am
     ``numerics`` has dt_ms, cvode, atol and settle_ms (ms before the pulse). Raises if the pulse
     does not evoke exactly one spike (``amplitude_name`` names the parameter to change)."""
     spikes = _somatic_spikes_ms(spec, numerics, amplitude_nA, duration_ms, 45.0)
-    if len(spikes) != 1:
+    if not len(spikes):
+        raise no_spike_error(spec, numerics, amplitude_nA, duration_ms, amplitude_name, 20.0,
+                             "there is no back-propagating AP")
+    if len(spikes) > 1:
+        one = one_spike_amplitude_nA(spec, numerics, duration_ms, amplitude_nA)
+        hint = ("no amplitude below it gives exactly 1: shorten the pulse" if one is None else
+                f"on cell {spec.name!r} {one:g} nA gives exactly 1: --set {amplitude_name}={one:g}")
         raise ParameterError(f"{amplitude_name} = {amplitude_nA} nA gives {len(spikes)} somatic spikes "
-                             "per pulse; choose an amplitude that gives exactly 1")
+                             f"per {duration_ms} ms pulse; the protocol needs exactly 1 ({hint})")
     return float(spikes[0] - numerics.settle_ms)
+
+
+def one_spike_amplitude_nA(spec, numerics, duration_ms: float, high_nA: float) -> float | None:
+    """A somatic pulse amplitude (nA, two significant digits, ≤ ``high_nA``) that evokes exactly one
+    spike: 1.2 × the rheobase for ``duration_ms`` (or the rheobase itself); None if neither does."""
+    rheobase = rheobase_nA(spec, numerics, duration_ms, high_nA)
+    if rheobase is None:
+        return None
+    for factor in (1.2, 1.05):
+        amplitude = min(float(f"{factor * rheobase:.2g}"), high_nA)
+        if amplitude >= rheobase and somatic_spike_count(spec, numerics, amplitude, duration_ms, 45.0) == 1:
+            return amplitude
+    return None
 
 
 def somatic_spike_count(spec, numerics, amplitude_nA: float, duration_ms: float, after_ms: float = 20.0) -> int:

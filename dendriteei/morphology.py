@@ -55,6 +55,7 @@ import re
 import warnings
 from collections import defaultdict
 from pathlib import Path
+from typing import Optional
 
 import morphio
 import numpy as np
@@ -239,12 +240,14 @@ def _checked_stack(path, stack: tuple) -> tuple:
     return stack
 
 
-def load_morphology(path, name: str = "morphology", paints=None, tuft_fraction: float = 0.25,
+def load_morphology(path, name: Optional[str] = None, paints=None, tuft_fraction: float = 0.25,
                     nexus_fraction: float = 0.5) -> CellSpec:
-    """A :class:`CellSpec` from an SWC, Neurolucida ASC or H5 file, painted with ``paints``
-    (default: the L5 channel distributions of :func:`dendriteei.cells.l5_paints`).
+    """A :class:`CellSpec` named ``name`` (default: the file's stem) from an SWC, Neurolucida ASC
+    or H5 file, painted with ``paints`` (default: the L5 channel distributions of
+    :func:`dendriteei.cells.l5_paints`).
     ``tuft_fraction`` and ``nexus_fraction`` set where the trunk ends (module docstring)."""
     path = Path(path)
+    name = path.stem if name is None else name
     nodes, lines = _read(path) if path.suffix.lower() == ".swc" else (None, None)
     cell, found = _open(path)
     detached = set()

@@ -90,7 +90,7 @@ SpikeSource = Union[RegularSpikes, PoissonSpikes, ExplicitSpikes]
 class SynapseGroup:
     """``n`` synapses of ``mechanism`` on ``region`` between min/max path distance (µm),
     evenly spaced (or at ``distances_um`` if given); a distance resolves to the first branch
-    of the region that reaches it. To target given branches, name them in ``branches``
+    of the region that reaches it (an evenly spread one in a gap of the region: its nearest segment). To target given branches, name them in ``branches``
     (synapse i goes to branches[i % len(branches)], the synapses of a branch evenly spread
     at x = (j + 0.5)/m) or give ``sites`` as one (branch, x) pair per synapse; every site
     must lie in ``region``. ``parameters`` are the mechanism's

@@ -102,8 +102,16 @@ def test_bad_inputs_raise_clear_errors():
         balance.pearson(x, x[:-1])
     with pytest.raises(ValueError, match="NaN or infinite"):
         balance.ei_ratio(x, np.where(x > 1.5, np.nan, x))
-    with pytest.raises(ValueError, match="positive mean"):
+    with pytest.raises(ValueError, match="magnitudes ≥ 0"):
         balance.ei_ratio(-x, x)
+
+
+def test_ei_ratio_without_inhibition_is_nan_with_a_warning():
+    """A branch whose inhibitory weights all went to 0 (dendritic-balance on real cells) has no
+    E/I ratio: NaN and a warning, not an exception."""
+    x = np.linspace(1.0, 2.0, 5)
+    with pytest.warns(UserWarning, match="no inhibition"):
+        assert np.isnan(balance.ei_ratio(x, np.zeros_like(x)))
     with pytest.raises(ValueError, match="fewer than 3 bins"):
         balance.temporal_balance(x, x, dt_ms=0.5)
     with pytest.raises(ValueError, match="1-D"):

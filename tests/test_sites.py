@@ -173,7 +173,7 @@ def test_rank_beyond_a_real_cell_says_how_many(real):
     spec, cell = real
     n = sum(b.tag == "oblique" for b in spec.branches)
     with pytest.raises(SpecError, match=rf"rank {n} is out of range: region 'oblique' has {n} branches "
-                                        rf"on cell 'morphology' \(ranks 0\.\.{n - 1}, or -{n}\.\.-1"):
+                                        rf"on cell '{spec.name}' \(ranks 0\.\.{n - 1}, or -{n}\.\.-1"):
         cell.resolve(Site("far", region="oblique", rank=n))
     assert cell.branch_of(Site("last", region="oblique", rank=-n))[0] == cell.branch_of(
         Site("first", region="oblique", rank=0))[0]

@@ -173,9 +173,11 @@ class BuiltCell:
                              "area_um2": seg.area()})
         return pd.DataFrame(rows)
 
-    def resolve(self, site: Site):
+    def resolve(self, site: Site, snap: bool = False):
         """The NEURON segment for a site, and its path distance from the soma (µm). Sites with a
-        ``rank`` pick among the region's branches in ``site.order`` (:mod:`dendriteei.sites`)."""
+        ``rank`` pick among the region's branches in ``site.order`` (:mod:`dendriteei.sites`).
+        A region + distance site that no branch of the region reaches is an error, or with
+        ``snap`` the region's nearest segment (reconstructed regions have gaps in distance)."""
         if site.branch is not None:
             if site.branch not in self.sections:
                 raise SpecError(f"site {site.name!r}: unknown branch {site.branch!r}; "
@@ -205,7 +207,7 @@ class BuiltCell:
         if nearest is None:
             raise SpecError(f"site {site.name!r}: region {site.region!r} is empty on cell {self.spec.name!r}")
         tolerance = max(self.spec.max_segment_um, 5.0)
-        if nearest[0] > tolerance:
+        if nearest[0] > tolerance and not snap:
             branches = self._site_branches(region, "origin")
             raise SpecError(f"site {site.name!r}: no point of region {site.region!r} lies at "
                             f"{target:g} µm (nearest is {nearest[0]:.0f} µm away; the region has "

@@ -506,11 +506,13 @@ class Simulation:
 
     def _group_segments(self, group: SynapseGroup, cell: BuiltCell) -> list:
         """(segment, path distance in µm) of each synapse: at the group's (branch, x) sites, each
-        checked to lie in the group's region, or by region + path distance."""
+        checked to lie in the group's region, or by region + path distance (evenly spread: a distance
+        in a gap of the region, as reconstructed cells have, goes to the region's nearest segment;
+        given ``distances_um`` must exist)."""
         names = [f"{group.name}[{index}]" for index in range(group.n)]
         if not group.branch_sites():
             nearest, farthest = cell.distance_range(group.region)
-            return [cell.resolve(Site(name, region=group.region, distance_um=distance))
+            return [cell.resolve(Site(name, region=group.region, distance_um=distance), snap=not group.distances_um)
                     for name, distance in zip(names, group.target_distances(nearest, farthest))]
         region, resolved = cell.spec.region(group.region), []
         for name, (branch, x) in zip(names, group.branch_sites()):

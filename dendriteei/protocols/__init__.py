@@ -12,11 +12,19 @@ from .common import ProtocolResult, RunParams
 
 @dataclass(frozen=True)
 class Protocol:
+    """A protocol: its parameters, runner, figure, one-line summary and ``quick``, the parameter
+    overrides of a smoke run (seconds on a reconstructed cell: few conditions, short runs, CVODE)
+    that exercises every code path: ``dendriteei run NAME --quick``, and the real-cell tests."""
     name: str
     params_type: type
     run: Callable[..., ProtocolResult]
     plot: Callable[[ProtocolResult], object]  # the result's matplotlib Figure
     summary: str
+    quick: tuple = ()                         # ((parameter, value), ...)
+
+    def quick_params(self, **overrides) -> RunParams:
+        """The quick setting's parameters, with ``overrides`` (e.g. cell=...) on top."""
+        return self.params_type(**{**dict(self.quick), **overrides})
 
 
 def _figure(name: str) -> Callable[[ProtocolResult], object]:
@@ -32,29 +40,39 @@ def _figure(name: str) -> Callable[[ProtocolResult], object]:
 PROTOCOLS = {
     p.name: p for p in (
         Protocol("bap-attenuation", bap_attenuation.BapAttenuationParams, bap_attenuation.run,
-                 _figure("plot_bap_attenuation"), "bAP peak voltage and Ca against path distance"),
+                 _figure("plot_bap_attenuation"), "bAP peak voltage and Ca against path distance",
+                 quick=(('cvode', True), ('settle_ms', 100.0), ('step_um', 100.0))),
         Protocol("bac-firing", bac_firing.BacFiringParams, bac_firing.run,
-                 _figure("plot_bac_firing"), "somatic pulse, distal EPSP and both: Ca spike and burst"),
+                 _figure("plot_bac_firing"), "somatic pulse, distal EPSP and both: Ca spike and burst",
+                 quick=(('cvode', True), ('settle_ms', 100.0), ('window_ms', 60.0))),
         Protocol("bap-gating", bap_gating.BapGatingParams, bap_gating.run, _figure("plot_bap_gating"),
-                 "Wilmes 2016: one timed inhibitory input gates the bAP (or the BAC Ca spike) beyond it"),
+                 "Wilmes 2016: one timed inhibitory input gates the bAP (or the BAC Ca spike) beyond it",
+                 quick=(('settle_ms', 100.0), ('inhibition_g_nS', (0.0, 40.0)), ('inhibition_onset_ms', (-1.0,)), ('window_ms', 40.0))),
         Protocol("stdp", stdp.StdpParams, stdp.run, _figure("plot_stdp"),
-                 "pre/post pairings over spike timings: Δw, ρ, Ca peak and time above θ_d/θ_p"),
+                 "pre/post pairings over spike timings: Δw, ρ, Ca peak and time above θ_d/θ_p",
+                 quick=(('settle_ms', 100.0), ('delta_ts_ms', (-10.0, 10.0)), ('n_pairs', 2), ('frequency_hz', 10.0))),
         Protocol("shouval-stdp", shouval_stdp.ShouvalStdpParams, shouval_stdp.run, _figure("plot_shouval_stdp"),
-                 "Shouval 2002 Fig. 3C: dei_glu rule 2, clamped bAP, 100 pairings at 1 Hz: W after/before per Δt"),
+                 "Shouval 2002 Fig. 3C: dei_glu rule 2, clamped bAP, 100 pairings at 1 Hz: W after/before per Δt",
+                 quick=(('delta_ts_ms', (-10.0, 10.0)), ('n_pairs', 3), ('frequency_hz', 5.0))),
         Protocol("stdp-flip", stdp_flip.StdpFlipParams, stdp_flip.run, _figure("plot_stdp_flip"),
                  "STDP curves at a proximal and a distal synapse under SST, PV and disinhibition: "
-                 "inhibition sets the sign of plasticity"),
+                 "inhibition sets the sign of plasticity",
+                 quick=(('settle_ms', 100.0), ('conditions', ('control', 'sst')), ('delta_ts_ms', (10.0,)), ('n_pairs', 2), ('frequency_hz', 10.0))),
         Protocol("istdp-window", istdp_window.IstdpWindowParams, istdp_window.run, _figure("plot_istdp_window"),
-                 "one isolated pre/post pair per Δt at dei_gaba: simulated vs analytic iSTDP window (Box 1)"),
+                 "one isolated pre/post pair per Δt at dei_gaba: simulated vs analytic iSTDP window (Box 1)",
+                 quick=(('settle_ms', 100.0), ('delta_ts_ms', (-10.0, 10.0)))),
         Protocol("istdp-homeostatic", istdp_homeostatic.IstdpHomeostaticParams, istdp_homeostatic.run,
                  _figure("plot_istdp_homeostatic"),
-                 "Zenke 2015 homeostatic iSTDP (seeds/003): Δw of a pairing against G = H − γ per rate epoch"),
+                 "Zenke 2015 homeostatic iSTDP (seeds/003): Δw of a pairing against G = H − γ per rate epoch",
+                 quick=(('settle_ms', 100.0), ('rates_hz', (0.0, 10.0)), ('epoch_ms', 200.0), ('n_exc', 100), ('cvode', True))),
         Protocol("inhibitory-balance", inhibitory_balance.InhibitoryBalanceParams, inhibitory_balance.run,
                  _figure("plot_inhibitory_balance"),
-                 "Vogels 2011 single cell: iSTDP drives the output rate to ρ0 and co-tunes I with E weights"),
+                 "Vogels 2011 single cell: iSTDP drives the output rate to ρ0 and co-tunes I with E weights",
+                 quick=(('settle_ms', 100.0), ('duration_s', 1.0), ('n_exc_per_group', 20), ('n_inh_per_group', 5))),
         Protocol("dendritic-balance", dendritic_balance.DendriticBalanceParams, dendritic_balance.run,
                  _figure("plot_dendritic_balance"),
-                 "iSTDP with local vs somatic post signal on four branches: per-branch E/I co-tuning and fluctuations"),
+                 "iSTDP with local vs somatic post signal on four branches: per-branch E/I co-tuning and fluctuations",
+                 quick=(('settle_ms', 100.0), ('conditions', ('local',)), ('duration_s', 0.5), ('bin_s', 0.25), ('probe_s', 0.5))),
     )
 }
 

@@ -1,0 +1,108 @@
+"""Every protocol's quick setting on reconstructed cells (``../shared/morphologies``: Jaxley's test
+data; L5 pyramidal with axon, Allen mouse L5 pyramidal 485574832, CA1 n120): each runs, the soma
+fires and the bAP decays with distance. The table of runs, times and key numbers comes from
+``protocols/real_cells.py``."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from dendriteei.latency import one_spike_amplitude_nA
+from dendriteei.morphology import load_morphology
+from dendriteei.protocols import PROTOCOLS
+
+MORPHOLOGIES = Path(__file__).resolve().parents[2] / "shared" / "morphologies"
+CELLS = ("morph_l5pc_with_axon.swc", "morph_allen_485574832.swc", "morph_ca1_n120.swc")
+#: Protocols whose quick setting takes > 10 s on the largest cell: in the suite on the smallest
+#: real cell only (all three in protocols/real_cells.py).
+LONG = ("stdp", "stdp-flip", "dendritic-balance")
+#: What a reconstructed cell needs beyond the quick setting: inhibitory-balance puts its inputs on
+#: the dendrites (its default target is a point cell).
+ON_A_FULL_CELL = {"inhibitory-balance": {"target": "pyramidal"}}
+
+pytestmark = pytest.mark.skipif(not MORPHOLOGIES.is_dir(), reason=f"no morphologies at {MORPHOLOGIES}")
+
+
+@pytest.fixture(scope="module", params=CELLS)
+def real(request):
+    path = MORPHOLOGIES / request.param
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # the files' repairs are tested in test_morphology.py
+        return path, load_morphology(path)
+
+
+def _run(name: str, path: Path, spec, **overrides):
+    protocol = PROTOCOLS[name]
+    params = protocol.quick_params(cell=str(path), **{**ON_A_FULL_CELL.get(name, {}), **overrides})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return protocol.run(params, spec=spec)
+
+
+def test_bap_fires_and_decays_with_distance(real):
+    """One somatic AP (> 60 mV, overshooting 0 mV) that back-propagates with decrement: along the
+    apical dendrite amplitude falls with distance (Spearman ρ < −0.5; Stuart & Sakmann 1994 Nature
+    367:69) and the farthest apical quarter keeps < 80 % of the somatic amplitude."""
+    path, spec = real
+    summary = _run("bap-attenuation", path, spec).summary
+    soma = summary[summary.site == "soma"].iloc[0]
+    assert soma.bap_amplitude_mV > 60.0 and soma.v_rest_mV + soma.bap_amplitude_mV > 0.0
+    apical = summary[summary.region.isin(["trunk", "oblique", "tuft"])]
+    rho, _ = spearmanr(apical.distance_um, apical.bap_amplitude_mV)
+    assert rho < -0.5
+    far = apical[apical.distance_um >= apical.distance_um.quantile(0.75)]
+    assert far.bap_amplitude_mV.mean() < 0.8 * soma.bap_amplitude_mV
+
+
+def test_bac_firing_reports_the_ca_spike_or_its_absence(real):
+    """BAC on a reconstructed cell: the soma fires, and the Ca spike is a yes/no readout, not an error."""
+    path, spec = real
+    summary = _run("bac-firing", path, spec).summary
+    paired = summary[summary.condition == "paired"]
+    assert (paired.n_somatic_spikes >= 1).all() and paired.ca_spike.dtype == bool
+    assert np.isfinite(summary.v_peak_mV).all()
+
+
+def test_bap_gating_with_a_one_spike_pulse(real):
+    """bap-gating needs exactly one somatic spike: the pulse comes from the cell's rheobase
+    (latency.one_spike_amplitude_nA); 40 nS of oblique inhibition lowers the bAP in the gated
+    oblique (Wilmes et al. 2016)."""
+    path, spec = real
+    protocol = PROTOCOLS["bap-gating"]
+    amplitude = one_spike_amplitude_nA(spec, protocol.quick_params(cell=str(path)), 5.0, 20.0)
+    assert amplitude is not None
+    summary = _run("bap-gating", path, spec, soma_amplitude_nA=amplitude).summary
+    gated = summary[summary.site == "oblique_0"].set_index("g_nS").bap_amplitude_mV
+    assert gated[40.0] < gated[0.0]
+    assert set(summary.site) >= {"soma", "trunk@100", "trunk_middle", "trunk_distal", "hot_zone", "oblique_0",
+                                 "oblique_1", "tuft_0", "tuft_1", "basal"}
+
+
+OTHERS = [name for name in PROTOCOLS if name not in ("bap-attenuation", "bac-firing", "bap-gating") + LONG]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", OTHERS)
+def test_protocol_runs_on_real_cells(real, name):
+    """The quick setting runs and gives a non-empty summary without NaN in its numeric columns
+    (metrics that are undefined by design, e.g. r of a flat weight vector, excepted)."""
+    path, spec = real
+    summary = _run(name, path, spec).summary
+    assert len(summary) > 0
+    numeric = summary.select_dtypes("number").drop(columns=[c for c in summary if c.startswith("r_")], errors="ignore")
+    assert np.isfinite(numeric.to_numpy(dtype=float)).any(axis=0).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", LONG)
+def test_long_protocols_run_on_the_smallest_real_cell(name):
+    path = MORPHOLOGIES / "morph_allen_485574832.swc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spec = load_morphology(path)
+    summary = _run(name, path, spec).summary
+    assert len(summary) > 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from ..analysis import peaks_above_rest
 from ..engine import Simulation, Site, build
 from ..latency import no_spike_error
 from ..parameters import ParameterError, parameter
@@ -58,26 +59,14 @@ def sites_along(cell, region: str, step_um: float) -> list[Site]:
     return sites
 
 
-def _values_at(t: np.ndarray, values: np.ndarray, t_ms: float) -> np.ndarray:
-    """Each row of values (rows × len(t)) linearly interpolated at t_ms."""
-    i = int(np.clip(np.searchsorted(t, t_ms), 1, len(t) - 1))
-    weight = (t_ms - t[i - 1]) / (t[i] - t[i - 1])
-    return values[:, i - 1] + weight * (values[:, i] - values[:, i - 1])
-
-
 def segment_measures(segments: pd.DataFrame, traces, onset_ms: float, window_ms: float) -> pd.DataFrame:
     """The segments table with each segment's rest, peak, bAP amplitude (mV), peak latency (ms)
     and Ca rest and peak (µM, NaN without a Ca pool), from the whole-cell recordings 'v' and 'cai'."""
-    t, v = traces.segments["v"]
-    t_ca, ca = traces.segments["cai"]
-    in_window = (t >= onset_ms) & (t <= onset_ms + window_ms)
-    rest = _values_at(t, v, onset_ms - 0.1)
-    peak = v[:, in_window].max(axis=1)
-    latency = t[in_window][v[:, in_window].argmax(axis=1)] - onset_ms
-    ca_window = (t_ca >= onset_ms) & (t_ca <= onset_ms + window_ms)
-    return segments.assign(v_rest_mV=rest, v_peak_mV=peak, bap_amplitude_mV=peak - rest, peak_latency_ms=latency,
-                           ca_rest_uM=_values_at(t_ca, ca, onset_ms - 0.1) * 1e3,
-                           ca_peak_uM=ca[:, ca_window].max(axis=1) * 1e3)
+    stop = onset_ms + window_ms
+    rest, peak, t_peak = peaks_above_rest(*traces.segments["v"], onset_ms - 0.1, onset_ms, stop)
+    ca_rest, ca_peak, _ = peaks_above_rest(*traces.segments["cai"], onset_ms - 0.1, onset_ms, stop)
+    return segments.assign(v_rest_mV=rest, v_peak_mV=peak, bap_amplitude_mV=peak - rest,
+                           peak_latency_ms=t_peak - onset_ms, ca_rest_uM=ca_rest * 1e3, ca_peak_uM=ca_peak * 1e3)
 
 
 def spread_profile(segments: pd.DataFrame, spec, regions, step_um: float) -> pd.DataFrame:

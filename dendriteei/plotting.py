@@ -225,7 +225,7 @@ def _mark_sites(ax, sites: pd.DataFrame, segments: pd.DataFrame, ends: np.ndarra
         marker, color = SITE_STYLES[site.kind]
         x, y = _point_on(ends[rows[site.branch]], site.x)
         ax.plot(x, y, marker=marker, mec=color, mfc="none", ms=9, mew=1.5, ls="none", zorder=5)
-        right = x <= middle   # labels point away from the cell's middle
+        right = x <= middle   # labels point towards the middle, staying clear of the colour bar
         ax.annotate(site.name, (x, y), xytext=(7 if right else -7, 4), textcoords="offset points", fontsize=7,
                     ha="left" if right else "right", color=color, zorder=5,
                     path_effects=[patheffects.withStroke(linewidth=2, foreground="w")])
@@ -402,7 +402,6 @@ def plot_sweep_heatmap(table, x: str, y: str, value: str, where: dict | None = N
     Cells of every (x, y) pair in the table that have no ok row (failed runs) are grey. Raises
     ValueError if a cell would hold several rows: ``where`` must single out one row per run.
     """
-    import numpy as np
 
     def numeric(column):
         as_number = pd.to_numeric(column, errors="coerce")

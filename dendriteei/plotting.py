@@ -98,8 +98,9 @@ def plot_morphology(segments: pd.DataFrame, values=None, ax=None, label: str = "
 def morphology_layout(segments: pd.DataFrame) -> tuple:
     """(ends, connectors): each segment's drawn proximal and distal point, shape (segments, 2, 2)
     in µm, and the lines joining a dendrogram's branches. Segments with 2-D coordinates keep them
-    (mirrored top to bottom if the apical tree lies below the soma); if some do, branches without (an SWC cell's stylised axon) run straight from their parent's
-    point away from the cell's centre, else the cell is a dendrogram (:func:`_dendrogram`)."""
+    (mirrored top to bottom if the apical tree lies below the soma); if some do, branches without
+    (an SWC cell's stylised axon) run straight from their parent's point away from the cell's
+    centre, else the cell is a dendrogram (:func:`_dendrogram`)."""
     coordinates = segments[["x0_um", "y0_um", "x1_um", "y1_um"]].to_numpy(dtype=float)
     if np.isnan(coordinates).all():
         return _dendrogram(segments)
@@ -159,9 +160,8 @@ def _dendrogram(segments: pd.DataFrame) -> tuple:
     first = {branch: segments.iloc[index[0]] for branch, index in rows.items()}
     root = next(branch for branch, row in first.items() if not isinstance(row.parent, str))
     children = {branch: [] for branch in rows}
-    for branch, row in sorted(first.items(), key=lambda item: item[1].parent_x):
-        if branch != root:
-            children[row.parent].append(branch)
+    for branch, row in sorted(((b, row) for b, row in first.items() if b != root), key=lambda item: item[1].parent_x):
+        children[row.parent].append(branch)
 
     def slot_order(branch):
         ends = [k for k in children[branch] if first[k].parent_x >= 1.0 - 1e-9]

@@ -24,7 +24,9 @@ from .common import ProtocolResult, RunParams, cell_spec, check_regions
 MAX_SITES = 2000
 #: Profiles: one path soma → each region's farthest tip, or every segment binned by distance.
 PROFILES = ("path", "all")
-#: Per-segment measures summarised per distance bin by profile 'all' (mean, and for these SD, min, max).
+#: Measures of every segment (segment_measures) and of each profile row.
+MEASURES = ["v_rest_mV", "v_peak_mV", "bap_amplitude_mV", "peak_latency_ms", "ca_rest_uM", "ca_peak_uM"]
+#: Measures whose SD, min and max profile 'all' reports per distance bin (besides the mean).
 SPREAD_COLUMNS = ("bap_amplitude_mV", "ca_peak_uM")
 
 
@@ -32,7 +34,8 @@ SPREAD_COLUMNS = ("bap_amplitude_mV", "ca_peak_uM")
 class BapAttenuationParams(RunParams):
     amplitude_nA: float = parameter(1.0, "nA", 0.0, 20.0, "somatic pulse amplitude: one AP in the default cell")
     duration_ms: float = parameter(5.0, "ms", 0.1, 50.0, "somatic pulse duration (Larkum et al. 1999)")
-    step_um: float = parameter(50.0, "µm", 5.0, 500.0, "spacing of recording sites (or distance bins) along each region")
+    step_um: float = parameter(50.0, "µm", 5.0, 500.0,
+                               "spacing of recording sites (profile 'all': distance bins) along each region")
     window_ms: float = parameter(60.0, "ms", 5.0, 1000.0, "time after pulse onset searched for peaks")
     regions: tuple = parameter(("trunk", "tuft", "oblique", "basal"), "", doc="regions to sample")
     profile: str = parameter("path", "", doc="'path': sites along the path soma → each region's farthest tip; "
@@ -73,7 +76,6 @@ def spread_profile(segments: pd.DataFrame, spec, regions, step_um: float) -> pd.
     """Per region and distance bin (step_um wide, centred on multiples of step_um): the mean of
     every measure of :func:`segment_measures`, SD, min and max of SPREAD_COLUMNS, and the number
     of segments n_segments. The soma is one row, 'soma'."""
-    measures = ["v_rest_mV", "v_peak_mV", "bap_amplitude_mV", "peak_latency_ms", "ca_rest_uM", "ca_peak_uM"]
     rows = []
     for region in ("soma", *regions):
         contains = spec.region(region).contains
@@ -81,12 +83,25 @@ def spread_profile(segments: pd.DataFrame, spec, regions, step_um: float) -> pd.
         bins = np.zeros(len(members)) if region == "soma" else members.distance_um.div(step_um).round().mul(step_um)
         for centre, part in members.groupby(bins):
             row = {"site": region if region == "soma" else f"{region}@{centre:.0f}", "region": region,
-                   "distance_um": float(centre), "n_segments": len(part), **part[measures].mean().to_dict()}
+                   "distance_um": float(centre), "n_segments": len(part), **part[MEASURES].mean().to_dict()}
             for column in SPREAD_COLUMNS:
                 name, unit = column.rsplit("_", 1)
                 row.update({f"{name}_sd_{unit}": part[column].std(), f"{name}_min_{unit}": part[column].min(),
                             f"{name}_max_{unit}": part[column].max()})
             rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def path_profile(segments: pd.DataFrame, sites: list, located: dict) -> pd.DataFrame:
+    """One row per (region, site) of ``sites``: the measures of the segment the site resolves to
+    (``located``: site name -> (branch, x)), with the site's name, region, branch, x and distance."""
+    by_segment = segments.set_index(["branch", "x"])
+    rows = []
+    for region, site in sites:
+        branch, x = located[site.name]
+        segment = by_segment.loc[(branch, x)]
+        rows.append({"site": site.name, "region": region, "branch": branch, "x": x,
+                     "distance_um": segment.distance_um, **segment[MEASURES].to_dict()})
     return pd.DataFrame(rows)
 
 
@@ -107,7 +122,7 @@ def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> Pro
                              f"more than the limit of {MAX_SITES}: increase step_um or sample fewer regions")
     sites = [("soma", soma)] + sampled
     has_ca = {site.name: cell.has_mechanism(site, "dei_cad") for _, site in sites}
-    location = {site.name: (*cell.branch_of(site), cell.resolve(site)[1]) for _, site in sites}
+    located = {site.name: cell.branch_of(site) for _, site in sites}
     onset = params.settle_ms
     with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
         for _, site in sites:
@@ -127,33 +142,17 @@ def run(params: BapAttenuationParams = BapAttenuationParams(), spec=None) -> Pro
     if params.profile == "all":
         summary = spread_profile(segments, spec, params.regions, params.step_um)
     else:
-        summary = pd.DataFrame([_site_row(traces, region, site, location[site.name], has_ca[site.name], onset,
-                                          params.window_ms) for region, site in sites])
+        summary = path_profile(segments, sites, located)
     summary["n_somatic_spikes"] = n_spikes
     frame = traces.frame(sample_ms=0.1)
     frame = frame[frame.t_ms >= onset - 5.0].reset_index(drop=True)
-    return ProtocolResult(summary, frame, {"segments": segments, "sites": _marked_sites(spec, sampled, location)})
+    return ProtocolResult(summary, frame, {"segments": segments, "sites": _marked_sites(spec, sampled, located)})
 
 
-def _site_row(traces, region: str, site: Site, location: tuple, has_ca: bool, onset: float, window_ms: float) -> dict:
-    """One site's row of the 'path' profile."""
-    branch, x, distance = location
-    rest = traces.value_at(site.name, "v", onset - 0.1)
-    t, v = traces.window(site.name, "v", onset, onset + window_ms)
-    row = {"site": site.name, "region": region, "branch": branch, "x": x, "distance_um": distance,
-           "v_rest_mV": rest, "v_peak_mV": float(v.max()), "bap_amplitude_mV": float(v.max() - rest),
-           "peak_latency_ms": float(t[np.argmax(v)] - onset), "ca_rest_uM": np.nan, "ca_peak_uM": np.nan}
-    if has_ca:
-        _, ca = traces.window(site.name, "cai", onset, onset + window_ms)
-        row["ca_rest_uM"] = traces.value_at(site.name, "cai", onset - 0.1) * 1e3
-        row["ca_peak_uM"] = float(ca.max()) * 1e3
-    return row
-
-
-def _marked_sites(spec, sampled, location) -> pd.DataFrame:
+def _marked_sites(spec, sampled, located) -> pd.DataFrame:
     """Sites drawn on the morphology: the somatic pulse, and the last site of each region's path."""
     rows = [{"name": "somatic pulse", "kind": "stimulus", "branch": spec.root.name, "x": 0.5}]
     tips = {region: site for region, site in sampled}   # the last (farthest) site of each region
-    rows += [{"name": f"{region} path", "kind": "recording", "branch": location[site.name][0],
-              "x": location[site.name][1]} for region, site in tips.items()]
+    rows += [{"name": f"{region} path", "kind": "recording", "branch": located[site.name][0],
+              "x": located[site.name][1]} for region, site in tips.items()]
     return pd.DataFrame(rows, columns=["name", "kind", "branch", "x"])

@@ -53,6 +53,26 @@ def timing_window(summary: pd.DataFrame, site: str, g_nS: float, criterion: str 
             "width_ms": float(onsets.max() - onsets.min())}
 
 
+def strongest_gating(summary: pd.DataFrame) -> tuple:
+    """(g_nS, onset_ms) of a bap-gating summary's strongest condition: the largest conductance, at
+    the onset where the gated site's bAP is smallest relative to control (ties: the earliest row)."""
+    strongest = summary[summary.g_nS == summary.g_nS.max()]
+    at_gated = strongest[strongest.site == strongest.gated_site]
+    worst = at_gated.sort_values("relative_amplitude", kind="stable").iloc[0]
+    return float(worst.g_nS), float(worst.onset_ms)
+
+
+def peaks_above_rest(t: np.ndarray, values: np.ndarray, rest_ms: float, start_ms: float, stop_ms: float) -> tuple:
+    """Per row of values (rows × len(t), e.g. v at every segment): the value at rest_ms (linear
+    interpolation), the peak over start_ms ≤ t ≤ stop_ms and its time (ms); NaN rows give NaN."""
+    i = int(np.clip(np.searchsorted(t, rest_ms, side="right"), 1, len(t) - 1))   # t[i-1] <= rest_ms < t[i]
+    weight = (rest_ms - t[i - 1]) / (t[i] - t[i - 1]) if t[i] > t[i - 1] else 0.0
+    rest = values[:, i - 1] + weight * (values[:, i] - values[:, i - 1])
+    window = (t >= start_ms) & (t <= stop_ms)
+    peak = values[:, window].max(axis=1)
+    return rest, peak, t[window][np.nan_to_num(values[:, window], nan=-np.inf).argmax(axis=1)]
+
+
 def cotuning_r(summary: pd.DataFrame, column: str = "w_inh_final") -> float:
     """Pearson r across groups between E weight (w_exc) and the I weights in ``column``."""
     return pearson(summary.w_exc, summary[column])

@@ -5,8 +5,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import ticker  # noqa: E402
+from matplotlib import colors, patheffects, ticker  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 #: Hay et al. 2011 bAP targets: (distance µm, mean mV, SD mV).
@@ -14,20 +16,229 @@ HAY_BAP_TARGETS = ((620.0, 45.0, 10.0), (800.0, 36.0, 9.3))
 
 
 def plot_bap_attenuation(result):
-    """bAP amplitude and Ca peak against distance per region, with Hay 2011 targets."""
+    """bAP amplitude and Ca peak against distance per region (profile 'all': mean and min–max
+    band), with Hay 2011 targets, and the cell coloured by each segment's bAP amplitude."""
     df = result.summary
-    fig, (ax_v, ax_ca) = plt.subplots(1, 2, figsize=(10, 4))
-    for region, part in df.groupby("region", sort=False):
+    spread = "bap_amplitude_min_mV" in df
+    fig, (ax_v, ax_ca, ax_cell) = plt.subplots(1, 3, figsize=(14, 5.5), width_ratios=(1, 1, 0.75))
+    for k, (region, part) in enumerate(df.groupby("region", sort=False)):
         part = part.sort_values("distance_um")
-        ax_v.plot(part.distance_um, part.bap_amplitude_mV, "o-", ms=3, label=region)
-        ax_ca.plot(part.distance_um, part.ca_peak_uM - part.ca_rest_uM, "o-", ms=3, label=region)
+        color = f"C{k}"
+        ax_v.plot(part.distance_um, part.bap_amplitude_mV, "o-", ms=3, color=color, label=region)
+        ax_ca.plot(part.distance_um, part.ca_peak_uM - part.ca_rest_uM, "o-", ms=3, color=color, label=region)
+        if spread:
+            ax_v.fill_between(part.distance_um, part.bap_amplitude_min_mV, part.bap_amplitude_max_mV,
+                              color=color, alpha=0.2, lw=0)
+            ax_ca.fill_between(part.distance_um, part.ca_peak_min_uM - part.ca_rest_uM,
+                               part.ca_peak_max_uM - part.ca_rest_uM, color=color, alpha=0.2, lw=0)
     for d, mean, sd in HAY_BAP_TARGETS:
         ax_v.errorbar(d, mean, yerr=sd, fmt="ks", capsize=4, label="Hay 2011 target" if d == 620 else None)
-    ax_v.set(xlabel="path distance from soma (µm)", ylabel="bAP amplitude (mV)", title="bAP attenuation")
+    how = "all segments: mean, min–max" if spread else "path to each region's farthest tip"
+    ax_v.set(xlabel="path distance from soma (µm)", ylabel="bAP amplitude (mV)", title=f"bAP attenuation ({how})")
     ax_ca.set(xlabel="path distance from soma (µm)", ylabel="Δ[Ca]i peak (µM)", title="bAP Ca transient")
     ax_v.legend(frameon=False, fontsize=8)
+    for ax in (ax_v, ax_ca):
+        ax.title.set_fontsize(10)
+    segments = result.tables.get("segments")
+    if segments is None:
+        ax_cell.set_axis_off()
+    else:
+        plot_morphology(segments, segments.bap_amplitude_mV, ax=ax_cell, label="bAP amplitude (mV)",
+                        sites=result.tables.get("sites"))
+        ax_cell.set_title("bAP amplitude per segment", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+#: Tags of the apical tree, drawn pointing up by plot_morphology.
+APICAL_TAGS = ("trunk", "oblique", "tuft")
+#: Marker and colour of each kind of site drawn by plot_morphology.
+SITE_STYLES = {"excitatory": ("^", "tab:red"), "inhibitory": ("o", "tab:blue"),
+               "stimulus": ("*", "k"), "recording": ("D", "0.4")}
+
+
+def plot_morphology(segments: pd.DataFrame, values=None, ax=None, label: str = "", cmap: str = "viridis",
+                    sites: pd.DataFrame | None = None, limits: tuple | None = None):
+    """The cell in 2-D from its segments table (:meth:`dendriteei.engine.BuiltCell.segments`): one
+    line per segment, width ∝ diameter (with a floor), coloured by ``values`` (one per segment row,
+    e.g. bAP amplitude; NaN: grey) on ``cmap`` with a colour bar labelled ``label`` and the colour
+    range ``limits`` (default: the values' range). Cells with 3-D points are drawn in their x–y
+    projection, stylised cells as a dendrogram (height: path distance, apical tree up). ``sites``:
+    rows of name, kind (SITE_STYLES), branch and x (0–1 along it), marked and labelled. Equal
+    aspect, a 100 µm scale bar instead of axes. Returns the figure."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 6))
+    ends, connectors = morphology_layout(segments)
+    widths = np.clip(segments.diam_um.to_numpy(), 1.2, 6.0)
+    lines = LineCollection(ends, linewidths=widths, capstyle="round")
+    if values is None:
+        lines.set_color("0.35")
+    else:
+        values = np.asarray(values, dtype=float)
+        if values.shape != (len(segments),):
+            raise ValueError(f"values: one per segment ({len(segments)}), got shape {values.shape}")
+        low, high = limits if limits is not None else (np.nanmin(values), np.nanmax(values))
+        lines.set_array(np.ma.masked_invalid(values))
+        lines.set_cmap(plt.get_cmap(cmap).with_extremes(bad="0.75"))
+        lines.set_norm(colors.Normalize(low, high))
+    if connectors:
+        ax.add_collection(LineCollection(connectors, linewidths=0.6, colors="0.6", zorder=0))
+    ax.add_collection(lines)
+    if values is not None:
+        ax.figure.colorbar(lines, ax=ax, label=label, shrink=0.7)
+    if sites is not None:
+        _mark_sites(ax, sites, segments, ends)
+    ax.set_aspect("equal")
+    ax.autoscale_view()
+    ax.set_axis_off()
+    _scale_bar(ax, 100.0)
+    return ax.figure
+
+
+def morphology_layout(segments: pd.DataFrame) -> tuple:
+    """(ends, connectors): each segment's drawn proximal and distal point, shape (segments, 2, 2)
+    in µm, and the lines joining a dendrogram's branches. Segments with 2-D coordinates keep them
+    (mirrored top to bottom if the apical tree lies below the soma); if some do, branches without
+    (an SWC cell's stylised axon) run straight from their parent's point away from the cell's
+    centre, else the cell is a dendrogram (:func:`_dendrogram`)."""
+    coordinates = segments[["x0_um", "y0_um", "x1_um", "y1_um"]].to_numpy(dtype=float)
+    if np.isnan(coordinates).all():
+        return _dendrogram(segments)
+    ends = coordinates.reshape(-1, 2, 2).copy()
+    rows = _branch_rows(segments)
+    apical = segments.tag.isin(APICAL_TAGS).to_numpy()
+    root = segments.parent.map(lambda parent: not isinstance(parent, str)).to_numpy()
+    if apical.any() and np.nanmean(ends[apical, :, 1]) < np.nanmean(ends[root, :, 1]):
+        ends[:, :, 1] *= -1.0   # mirrored so that the apical tree points up
+    centre = np.nanmean(ends.reshape(-1, 2), axis=0)
+    direction = {}
+    for branch in sorted(rows, key=lambda b: _depth(segments, rows, b)):
+        index = rows[branch]
+        if not np.isnan(ends[index]).any():
+            continue
+        first = segments.iloc[index[0]]
+        start = _point_on(ends[rows[first.parent]], first.parent_x)
+        away = start - centre
+        direction[branch] = direction.get(first.parent, away / (np.linalg.norm(away) or 1.0))
+        bounds = np.concatenate(([0.0], np.cumsum(segments.length_um.to_numpy()[index])))
+        points = start + bounds[:, None] * direction[branch]
+        ends[index] = np.stack([points[:-1], points[1:]], axis=1)
+    return ends, []
+
+
+def _branch_rows(segments: pd.DataFrame) -> dict:
+    """Branch name -> positions of its rows in the segments table, x ascending."""
+    x = segments.x.to_numpy()
+    return {branch: sorted(index, key=x.__getitem__) for branch, index in
+            segments.groupby("branch", sort=False).indices.items()}
+
+
+def _depth(segments: pd.DataFrame, rows: dict, branch: str) -> int:
+    """Number of branches between ``branch`` and the root."""
+    depth = 0
+    parent = segments.parent.iloc[rows[branch][0]]
+    while isinstance(parent, str):
+        depth, parent = depth + 1, segments.parent.iloc[rows[parent][0]]
+    return depth
+
+
+def _point_on(branch_ends: np.ndarray, x: float) -> np.ndarray:
+    """The drawn point at x (0–1) along a branch, from its segments' ends (x ascending)."""
+    n = len(branch_ends)
+    k = min(int(x * n), n - 1)
+    fraction = x * n - k
+    return branch_ends[k, 0] + fraction * (branch_ends[k, 1] - branch_ends[k, 0])
+
+
+def _dendrogram(segments: pd.DataFrame) -> tuple:
+    """Layout of a cell without 3-D points: height is signed path distance (branches leaving the
+    root's distal half up, the rest down), each branch a vertical line in its own column. A branch's
+    side branches alternate left and right of it, the most proximal outermost so that no lines cross;
+    its end branches (x = 1) sit in the middle, and it stands above their centre. Columns are
+    spaced a third of the cell's height over the most columns of one side (10–100 µm) apart."""
+    rows = _branch_rows(segments)
+    first = {branch: segments.iloc[index[0]] for branch, index in rows.items()}
+    root = next(branch for branch, row in first.items() if not isinstance(row.parent, str))
+    children = {branch: [] for branch in rows}
+    for branch, row in sorted(((b, row) for b, row in first.items() if b != root), key=lambda item: item[1].parent_x):
+        children[row.parent].append(branch)
+
+    def slot_order(branch):
+        ends = [k for k in children[branch] if first[k].parent_x >= 1.0 - 1e-9]
+        side = [k for k in children[branch] if k not in ends]
+        middle = [owner for k in ends for owner in slot_order(k)] or [branch]
+        return ([owner for k in side[0::2] for owner in slot_order(k)] + middle
+                + [owner for k in side[1::2][::-1] for owner in slot_order(k)])
+
+    def outside_in(kids):
+        """The root's children on one side: the largest outermost, the smallest next to the root."""
+        largest_first = sorted(kids, key=lambda k: -len(slot_order(k)))
+        return largest_first[0::2] + largest_first[1::2][::-1]
+
+    up = outside_in([k for k in children[root] if first[k].parent_x >= 0.5])
+    down = outside_in([k for k in children[root] if first[k].parent_x < 0.5])
+    sides = {k: sign for sign, kids in ((1.0, up), (-1.0, down)) for top in kids for k in _subtree(children, top)}
+    orders = [[owner for k in kids for owner in slot_order(k)] for kids in (up, down)]
+    height = segments.distance_um.max() * 2 + segments.length_um.max()
+    spacing = float(np.clip(height / (3 * max(1, *map(len, orders))), 10.0, 100.0))
+    column = {root: 0.0}
+    for order in orders:
+        column.update({owner: (i - (len(order) - 1) / 2) * spacing for i, owner in enumerate(order)})
+
+    def column_of(branch):
+        if branch not in column:
+            column[branch] = float(np.mean([column_of(k) for k in children[branch]
+                                            if first[k].parent_x >= 1.0 - 1e-9]))
+        return column[branch]
+
+    ends = np.empty((len(segments), 2, 2))
+    root_length = segments.length_um.iloc[rows[root]].sum()
+    for branch, index in rows.items():
+        part = segments.iloc[index]
+        if branch == root:
+            y0 = (part.x.to_numpy() - 0.5 * part.length_um.to_numpy() / root_length - 0.5) * root_length
+        else:
+            y0 = sides[branch] * (part.distance_um.to_numpy() - 0.5 * part.length_um.to_numpy())
+        y1 = y0 + (1.0 if branch == root else sides[branch]) * part.length_um.to_numpy()
+        x = column_of(branch)
+        ends[index] = np.stack([np.stack([np.full(len(index), x), y0], axis=1),
+                                np.stack([np.full(len(index), x), y1], axis=1)], axis=1)
+    connectors = [((column_of(first[b].parent), ends[rows[b][0], 0, 1]), (column_of(b), ends[rows[b][0], 0, 1]))
+                  for b in rows if b != root]
+    return ends, connectors
+
+
+def _subtree(children: dict, top: str) -> list:
+    """``top`` and every branch beyond it."""
+    return [top] + [b for k in children[top] for b in _subtree(children, k)]
+
+
+def _mark_sites(ax, sites: pd.DataFrame, segments: pd.DataFrame, ends: np.ndarray) -> None:
+    """Markers and labels of plot_morphology's sites."""
+    rows = _branch_rows(segments)
+    middle = np.nanmean(ends[:, :, 0])
+    for site in sites.itertuples():
+        if site.kind not in SITE_STYLES:
+            raise ValueError(f"site {site.name!r}: kind {site.kind!r} is not one of {', '.join(SITE_STYLES)}")
+        if site.branch not in rows:
+            raise ValueError(f"site {site.name!r}: the segments table has no branch {site.branch!r}")
+        marker, color = SITE_STYLES[site.kind]
+        x, y = _point_on(ends[rows[site.branch]], site.x)
+        ax.plot(x, y, marker=marker, mec=color, mfc="none", ms=9, mew=1.5, ls="none", zorder=5)
+        right = x <= middle   # labels point towards the middle, staying clear of the colour bar
+        ax.annotate(site.name, (x, y), xytext=(7 if right else -7, 4), textcoords="offset points", fontsize=7,
+                    ha="left" if right else "right", color=color, zorder=5,
+                    path_effects=[patheffects.withStroke(linewidth=2, foreground="w")])
+
+
+def _scale_bar(ax, length_um: float) -> None:
+    """A vertical scale bar of length_um at the lower right of the data."""
+    x_low, x_high = ax.get_xlim()
+    y_low, _ = ax.get_ylim()
+    x = x_high + 0.02 * (x_high - x_low)
+    ax.plot([x, x], [y_low, y_low + length_um], color="k", lw=2, solid_capstyle="butt")
+    ax.annotate(f"{length_um:g} µm", (x, y_low + length_um / 2), xytext=(4, 0), textcoords="offset points",
+                rotation=90, va="center", fontsize=7)
 
 
 def plot_bac_firing(result):
@@ -191,7 +402,6 @@ def plot_sweep_heatmap(table, x: str, y: str, value: str, where: dict | None = N
     Cells of every (x, y) pair in the table that have no ok row (failed runs) are grey. Raises
     ValueError if a cell would hold several rows: ``where`` must single out one row per run.
     """
-    import numpy as np
 
     def numeric(column):
         as_number = pd.to_numeric(column, errors="coerce")
@@ -266,11 +476,14 @@ def plot_dendritic_balance(result):
 
 def plot_bap_gating(result):
     """Wilmes et al. 2016 layout: bAP at the gated site and hot-zone Ca against inhibition onset
-    for each conductance, and every site's bAP at the strongest gating condition."""
+    for each conductance, every site's bAP at the strongest gating condition, and the cell
+    coloured by each segment's bAP at that condition relative to control."""
+    from .analysis import strongest_gating
+
     df = result.summary
     location = df.location.iloc[0]
     gated = df.gated_site.iloc[0]
-    fig, (ax_bap, ax_ca, ax_sites) = plt.subplots(1, 3, figsize=(14, 4))
+    fig, (ax_bap, ax_ca, ax_sites, ax_cell) = plt.subplots(1, 4, figsize=(18, 5.2), width_ratios=(1, 1, 1, 0.9))
     colors = plt.cm.viridis_r
     conductances = sorted(g for g in df.g_nS.unique() if g > 0)
     for k, g in enumerate(conductances):
@@ -285,15 +498,22 @@ def plot_bap_gating(result):
     ax_bap.legend(frameon=False, fontsize=7, title="peak g")
     ax_ca.set(xlabel="inhibition onset re somatic spike (ms)", ylabel="hot-zone Ca integral / control",
               title="Ca-spike gating" if df.distal_epsp.iloc[0] else "hot-zone Ca (bAP only)")
-    inhibited = df[df.g_nS == df.g_nS.max()]
-    worst = inhibited[inhibited.site == gated].sort_values("relative_amplitude").onset_ms.iloc[0]
-    sites = inhibited[inhibited.onset_ms == worst]
+    g, worst = strongest_gating(df)
+    sites = df[(df.g_nS == g) & (df.onset_ms == worst)]
     bar_colors = ["tab:red" if b else "tab:gray" for b in sites.beyond_inhibition]
     ax_sites.bar(sites.site, sites.relative_amplitude, color=bar_colors)
     ax_sites.axhline(1.0, color="k", lw=0.5)
-    ax_sites.set(ylabel="bAP amplitude / control",
-                 title=f"{df.g_nS.max():g} nS at {worst:g} ms (red: beyond the synapse)")
+    ax_sites.set(ylabel="bAP amplitude / control", title=f"{g:g} nS at {worst:g} ms (red: beyond the synapse)")
     ax_sites.tick_params(axis="x", rotation=60, labelsize=8)
+    segments = result.tables.get("segments")
+    if segments is None:
+        ax_cell.set_axis_off()
+    else:
+        plot_morphology(segments, segments.relative_amplitude, ax=ax_cell, label="bAP amplitude / control",
+                        sites=result.tables.get("sites"), limits=(0.0, 1.0))
+        ax_cell.set_title(f"bAP / control per segment, {g:g} nS at {worst:g} ms", fontsize=10)
+    for ax in (ax_bap, ax_ca, ax_sites):
+        ax.title.set_fontsize(10)
     fig.tight_layout()
     return fig
 

@@ -261,6 +261,7 @@ def test_every_parameter_has_a_unit_entry_and_a_range():
     ({"cvode": []}, r"cvode = \[\]"),
     ({"amplitude_nA": True}, "amplitude_nA = True is not a valid float"),
     ({"step_um": 0.001}, r"step_um = 0.001 µm is out of range \[5.0, 500.0\] µm"),
+    ({"profile": "zigzag"}, "profile = 'zigzag' is not one of: path, all"),
 ])
 def test_reported_bap_attenuation_inputs(kwargs, message):
     with pytest.raises(ParameterError, match=message):

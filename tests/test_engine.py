@@ -218,3 +218,34 @@ def test_the_same_code_runs_on_two_mpi_ranks(tmp_path):
         assert list(result["spikes"]) == [str(10 + rank)]
         assert len(alone) >= 5
         np.testing.assert_allclose(result["spikes"][str(10 + rank)], alone, rtol=0, atol=1e-9)
+
+
+def test_record_segments_gives_one_row_per_segment_from_start_on():
+    """Whole-cell recording: one row per row of the segments table, times from start_ms on; the
+    soma row equals a site recording there; Ca only where the pool is (NaN rows elsewhere); a
+    variable that some sections lack is refused, naming the mechanism option."""
+    cell = build(l5_pyramidal())
+    segments = cell.segments()
+    with Simulation(cell, cvode=True) as sim:
+        sim.record(SOMA)
+        sim.record_segments("v", start_ms=20.0)
+        sim.record_segments("cai", mechanism="dei_cad")
+        with pytest.raises(ValueError, match="pass mechanism="):
+            sim.record_segments("cai", label="everywhere")
+        sim.current_pulse(SOMA, 1.0, 25.0, 5.0)
+        traces = sim.run(40.0)
+    t, v = traces.segments["v"]
+    assert v.shape == (len(segments), len(t)) and t[0] >= 20.0
+    soma_row = segments.index[segments.branch == "soma"][0]
+    assert np.array_equal(v[soma_row], traces.window("soma", "v", 20.0)[1])
+    _, ca = traces.segments["cai"]
+    has_pool = np.array([cell.sections[b].has_membrane("dei_cad") for b in segments.branch])
+    assert np.isfinite(ca[has_pool]).all() and np.isnan(ca[~has_pool]).all() and has_pool.any()
+
+
+def test_path_to_farthest_runs_from_the_soma_to_the_regions_farthest_tip():
+    cell = build(l5_pyramidal())
+    assert cell.path_to_farthest("oblique") == ["soma", "trunk", "oblique_5"]
+    assert cell.path_to_farthest("tuft")[:3] == ["soma", "trunk", "tuft_0"]
+    with pytest.raises(SpecError, match="region 'hot_zone'"):
+        build(point_soma()).path_to_farthest("hot_zone")

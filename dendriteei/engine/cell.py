@@ -5,6 +5,7 @@ import itertools
 import math
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from . import mechanisms
@@ -164,14 +165,48 @@ class BuiltCell:
         return sum(sec.nseg for sec in self.sections.values())
 
     def segments(self) -> pd.DataFrame:
-        """One row per segment: branch, tag, x, distance_um, diam_um, area_um2."""
+        """One row per segment, sections in spec order and x ascending: branch, parent (its parent
+        branch, None on the root) and parent_x, tag, x, distance_um (path distance of the segment's
+        centre from the soma centre, µm), length_um, diam_um, area_um2 (µm²), and the 2-D drawing
+        coordinates x0_um, y0_um (proximal end) and x1_um, y1_um (distal end): the x–y projection
+        of the section's 3-D points at the segment's ends, NaN on sections without 3-D points
+        (every branch of a stylised cell, the stylised axon of an SWC cell)."""
+        parents = {b.name: (b.parent, b.parent_x) for b in self.spec.branches}
         rows = []
         for name, sec in self.sections.items():
-            for seg in sec:
-                rows.append({"branch": name, "tag": self.tags[name], "x": seg.x,
-                             "distance_um": self._distance(seg), "diam_um": seg.diam,
-                             "area_um2": seg.area()})
+            parent, parent_x = parents[name]
+            xs, ys = self._segment_ends_xy(sec)
+            for i, seg in enumerate(sec):
+                rows.append({"branch": name, "parent": parent, "parent_x": parent_x if parent else math.nan,
+                             "tag": self.tags[name], "x": seg.x, "distance_um": self._distance(seg),
+                             "length_um": sec.L / sec.nseg, "diam_um": seg.diam, "area_um2": seg.area(),
+                             "x0_um": xs[i], "y0_um": ys[i], "x1_um": xs[i + 1], "y1_um": ys[i + 1]})
         return pd.DataFrame(rows)
+
+    @staticmethod
+    def _segment_ends_xy(sec) -> tuple:
+        """x and y (µm) of a section's nseg + 1 segment boundaries, interpolated along its 3-D
+        points by arc length; NaN if it has none."""
+        n = int(sec.n3d())
+        if n == 0:
+            return np.full(sec.nseg + 1, np.nan), np.full(sec.nseg + 1, np.nan)
+        arc = np.array([sec.arc3d(i) for i in range(n)])
+        bounds = np.linspace(0.0, arc[-1], sec.nseg + 1)
+        return (np.interp(bounds, arc, [sec.x3d(i) for i in range(n)]),
+                np.interp(bounds, arc, [sec.y3d(i) for i in range(n)]))
+
+    def path_to_farthest(self, region: str) -> list[str]:
+        """Branch names from the root (soma) to the branch holding the region's farthest segment
+        (largest path distance; ties: the first branch in spec order)."""
+        farthest = max(self._segments_in(region), key=lambda item: self._distance(item[2]), default=None)
+        if farthest is None:
+            raise SpecError(f"region {region!r} is empty on cell {self.spec.name!r}")
+        parents = {b.name: b.parent for b in self.spec.branches}
+        path, branch = [], farthest[0]
+        while branch is not None:
+            path.append(branch)
+            branch = parents[branch]
+        return path[::-1]
 
     def resolve(self, site: Site, snap: bool = False):
         """The NEURON segment for a site, and its path distance from the soma (µm). Sites with a

@@ -99,11 +99,13 @@ class Trace:
 
 @dataclass
 class Traces:
-    """Recorded traces keyed by (site, variable), threshold crossings (ms) keyed by site, and
-    each cell's somatic spikes (ms) keyed by gid."""
+    """Recorded traces keyed by (site, variable), threshold crossings (ms) keyed by site, each
+    cell's somatic spikes (ms) keyed by gid, and whole-cell recordings
+    (:meth:`Simulation.record_segments`) keyed by label: (t_ms, values of shape segments × times)."""
     traces: dict = field(default_factory=dict)
     spikes_ms: dict = field(default_factory=dict)
     spikes_by_gid: dict = field(default_factory=dict)
+    segments: dict = field(default_factory=dict)
 
     def __getitem__(self, key) -> Trace:
         return self.traces[key]
@@ -271,6 +273,7 @@ class Simulation:
         self._events = EventQueue(self._h)
         self._keep = []
         self._records = []
+        self._segment_records = []
         self._spike_records = []
         self._thresholds = {}       # _node_key -> threshold (mV) of the NetCons watching that node
         self._gid_spikes = {}       # gid -> (detector NetCon, times Vector)
@@ -449,6 +452,31 @@ class Simulation:
             vec.record(ref)
             self._records.append((name, var, distance, vec, self.gid_of(target)))
 
+    def record_segments(self, variable: str = "v", mechanism: str | None = None, start_ms: float = 0.0,
+                        cell: BuiltCell | None = None, label: str | None = None) -> None:
+        """Record ``variable`` at every segment of a cell, at every step from start_ms (ms) on; with
+        ``mechanism`` (a density mechanism, e.g. 'dei_cad') only in sections that have it. After the
+        run, ``Traces.segments[label or variable]`` is (t_ms, values) with one row of values per row
+        of the cell's :meth:`BuiltCell.segments` table (NaN rows where not recorded)."""
+        target = self._target(cell)
+        key = label or variable
+        if any(key == known for known, *_ in self._segment_records):
+            raise ValueError(f"segment recording {key!r} already exists; give this one another label=")
+        vectors = []
+        for sec in target.sections.values():
+            recorded = mechanism is None or sec.has_membrane(mechanism)
+            for seg in sec:
+                if not recorded:
+                    vectors.append(None)
+                    continue
+                try:
+                    ref = getattr(seg, f"_ref_{variable}")
+                except (AttributeError, NameError, TypeError):
+                    raise ValueError(f"cannot record {variable!r} in section {sec.name()}: no such variable "
+                                     "(is the mechanism or ion present there? pass mechanism=)") from None
+                vectors.append(self._h.Vector().record(ref))
+        self._segment_records.append((key, variable, float(start_ms), vectors))
+
     def record_spikes(self, site: Site, threshold_mV: float = -20.0, cell: BuiltCell | None = None,
                       label: str | None = None) -> None:
         """Record times (ms) of upward crossings of threshold_mV at a site (keyed label or site.name)."""
@@ -564,6 +592,7 @@ class Simulation:
         self._synapses.clear()
         self._keep.clear()
         self._records.clear()
+        self._segment_records.clear()
         self._thresholds.clear()
         _holding_gids.discard(self)
         if not _holding_gids:
@@ -641,6 +670,14 @@ class Simulation:
             values = np.array(vec)
             _check_trace(site, var, t, values, self._round_off(var))
             out.traces[(site, var)] = Trace(site, var, unit_of(var), distance, t, values, gid)
+        for key, var, start_ms, vectors in self._segment_records:
+            keep = t >= start_ms
+            values = np.full((len(vectors), int(keep.sum())), np.nan)
+            for row, vec in enumerate(vectors):
+                if vec is not None:
+                    values[row] = vec.as_numpy()[keep]
+                    _check_trace(f"segment {row} of {key!r}", var, t[keep], values[row], self._round_off(var))
+            out.segments[key] = (t[keep], values)
         for site, times, _ in self._spike_records:
             out.spikes_ms[site] = np.array(times)
         for gid, (_, times) in self._gid_spikes.items():

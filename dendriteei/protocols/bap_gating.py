@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..analysis import plateau_width_ms, timing_window
+from ..analysis import peaks_above_rest, plateau_width_ms, strongest_gating, timing_window
 from ..catalogue import GABA_WINDOWS
 from ..cells import HOT_ZONE_FROM_NEXUS_UM
 from ..engine import Simulation, Site, build
@@ -151,6 +151,13 @@ def somatic_latency_ms(spec, params: BapGatingParams) -> float:
 
 def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_ms: float) -> list[dict]:
     """One condition: a row per recording site (amplitudes in mV, Ca in µM and µM·ms)."""
+    return _simulate(spec, params, g_nS, onset_ms, latency_ms)[0]
+
+
+def _simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_ms: float,
+              map_segments: bool = False) -> tuple:
+    """(rows of :func:`simulate`, segments) where, with map_segments, segments is the cell's
+    segments table with each segment's bAP amplitude (mV, the sites' window), else None."""
     cell = build(spec)
     soma = Site("soma", region="soma")
     pulse = params.settle_ms
@@ -160,15 +167,17 @@ def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latenc
     with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
         for site in sites:
             sim.record(site, ("v", "cai") if has_ca[site.name] else ("v",))
+        if map_segments:
+            sim.record_segments("v", start_ms=pulse - 1.0)
         sim.record_spikes(soma)
         sim.current_pulse(soma, params.soma_amplitude_nA, pulse, params.soma_duration_ms)
         if params.distal_epsp:
-            sim.epsc_current(parse_site("epsp_site", params.epsp_site, "epsp"), params.epsp_peak_nA,
-                             pulse + params.epsp_delay_ms)
+            sim.epsc_current(epsp_site(params), params.epsp_peak_nA, pulse + params.epsp_delay_ms)
         if g_nS > 0:
             sim.add_synapses(inhibition_group(params, cell.branch_of(barrier), g_nS, (pulse + latency_ms + onset_ms,)))
         traces = sim.run(pulse + params.window_ms)
     stop = pulse + params.window_ms
+    bap_stop = pulse + latency_ms + params.bap_window_ms
     spikes = traces.spikes_ms["soma"]
     t_hot, v_hot = traces.window("hot_zone", "v", pulse, stop)
     plateau = plateau_width_ms(t_hot, v_hot, CA_SPIKE_THRESHOLD_MV)
@@ -176,7 +185,7 @@ def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latenc
     for site in sites:
         branch, x = cell.branch_of(site)
         rest = traces.value_at(site.name, "v", pulse - 0.1)
-        t, v = traces.window(site.name, "v", pulse, pulse + latency_ms + params.bap_window_ms)
+        t, v = traces.window(site.name, "v", pulse, bap_stop)
         row = {"g_nS": g_nS, "onset_ms": onset_ms, "site": site.name, "branch": branch, "x": x,
                "distance_um": cell.resolve(site)[1], "beyond_inhibition": cell.is_beyond(site, barrier),
                "v_rest_mV": rest, "v_peak_mV": float(v.max()), "bap_amplitude_mV": float(v.max() - rest),
@@ -190,7 +199,15 @@ def simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latenc
             row["ca_peak_uM"] = float(ca.max()) * 1e3
             row["ca_integral_uM_ms"] = float(np.trapezoid(ca - ca_rest, t)) * 1e3
         rows.append(row)
-    return rows
+    if not map_segments:
+        return rows, None
+    rest, peak, _ = peaks_above_rest(*traces.segments["v"], pulse - 0.1, pulse, bap_stop)
+    return rows, cell.segments().assign(bap_amplitude_mV=peak - rest)
+
+
+def epsp_site(params: BapGatingParams) -> Site:
+    """Where the distal EPSP current enters (the ``epsp_site`` parameter)."""
+    return parse_site("epsp_site", params.epsp_site, "epsp")
 
 
 def _relative_to_control(summary: pd.DataFrame, blocked_fraction: float) -> pd.DataFrame:
@@ -203,10 +220,14 @@ def _relative_to_control(summary: pd.DataFrame, blocked_fraction: float) -> pd.D
 
 
 def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResult:
-    """The control run (g = 0) and every (g, onset) of the grid: one row per condition and site."""
+    """The control run (g = 0) and every (g, onset) of the grid: one row per condition and site.
+    With inhibition in the grid, tables 'segments' (every segment's bAP amplitude in the control
+    run and at the strongest condition, :func:`~dendriteei.analysis.strongest_gating`, run again
+    recording every segment, and their ratio) and 'sites' (the stimuli and the inhibitory synapse:
+    name, kind, branch, x) for the morphology figure."""
     spec = spec or cell_spec(params.cell)
     latency = somatic_latency_ms(spec, params)
-    rows = simulate(spec, params, 0.0, 0.0, latency)
+    rows, control = _simulate(spec, params, 0.0, 0.0, latency, map_segments=True)
     for g in sorted(set(params.inhibition_g_nS) - {0.0}):
         for onset in params.inhibition_onset_ms:
             rows += simulate(spec, params, g, onset, latency)
@@ -216,7 +237,25 @@ def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResul
     summary.insert(2, "kinetics", params.inhibition_kinetics)
     summary.insert(3, "distal_epsp", params.distal_epsp)
     summary["spike_latency_ms"] = latency
-    return ProtocolResult(summary)
+    if summary.g_nS.max() == 0:
+        return ProtocolResult(summary)
+    g, onset = strongest_gating(summary)
+    _, inhibited = _simulate(spec, params, g, onset, latency, map_segments=True)
+    segments = control.rename(columns={"bap_amplitude_mV": "control_bap_mV"}).assign(
+        inhibited_bap_mV=inhibited.bap_amplitude_mV, g_nS=g, onset_ms=onset)
+    segments["relative_amplitude"] = segments.inhibited_bap_mV / segments.control_bap_mV
+    return ProtocolResult(summary, tables={"segments": segments, "sites": marked_sites(spec, params)})
+
+
+def marked_sites(spec, params: BapGatingParams) -> pd.DataFrame:
+    """The somatic pulse, the distal EPSP (if any) and the inhibitory synapse: name, kind, branch, x."""
+    cell = build(spec)
+    located = [("somatic pulse", "stimulus", Site("soma", region="soma")),
+               (f"{params.inhibition_kinetics.upper()} inhibition", "inhibitory", inhibition_site(params))]
+    if params.distal_epsp:
+        located.append(("distal EPSP", "excitatory", epsp_site(params)))
+    return pd.DataFrame([{"name": name, "kind": kind, "branch": branch, "x": x}
+                         for name, kind, site in located for branch, x in (cell.branch_of(site),)])
 
 
 def _gated(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_ms: float,

@@ -22,12 +22,27 @@ def spike_latency_ms(spec, numerics, amplitude_nA: float, duration_ms: float, am
         raise no_spike_error(spec, numerics, amplitude_nA, duration_ms, amplitude_name, 20.0,
                              "there is no back-propagating AP")
     if len(spikes) > 1:
-        one = one_spike_amplitude_nA(spec, numerics, duration_ms, amplitude_nA)
-        hint = ("no amplitude below it gives exactly 1: shorten the pulse" if one is None else
-                f"on cell {spec.name!r} {one:g} nA gives exactly 1: --set {amplitude_name}={one:g}")
+        pulse = one_spike_pulse(spec, numerics, duration_ms, amplitude_nA)
+        duration_name = amplitude_name.replace("amplitude_nA", "duration_ms")
+        hint = ("no pulse of at most this amplitude and 0.5–5 ms gives exactly 1" if pulse is None else
+                f"on cell {spec.name!r} a {pulse[0]:g} nA, {pulse[1]:g} ms pulse gives exactly 1: "
+                f"--set {amplitude_name}={pulse[0]:g}" +
+                ("" if pulse[1] == duration_ms else f" --set {duration_name}={pulse[1]:g}"))
         raise ParameterError(f"{amplitude_name} = {amplitude_nA} nA gives {len(spikes)} somatic spikes "
                              f"per {duration_ms} ms pulse; the protocol needs exactly 1 ({hint})")
     return float(spikes[0] - numerics.settle_ms)
+
+
+def one_spike_pulse(spec, numerics, duration_ms: float, high_nA: float) -> tuple | None:
+    """(amplitude nA, duration ms) of a somatic pulse that evokes exactly one spike: of
+    ``duration_ms`` if one exists (:func:`one_spike_amplitude_nA`), else shorter (2, 1, 0.5 ms:
+    a cell that bursts at rheobase for a long pulse fires once for a brief strong one); None if
+    none does."""
+    for duration in sorted({duration_ms, *(d for d in (2.0, 1.0, 0.5) if d < duration_ms)}, reverse=True):
+        amplitude = one_spike_amplitude_nA(spec, numerics, duration, high_nA * duration_ms / duration)
+        if amplitude is not None:
+            return amplitude, duration
+    return None
 
 
 def one_spike_amplitude_nA(spec, numerics, duration_ms: float, high_nA: float) -> float | None:

@@ -10,6 +10,7 @@ oblique with/without inhibition (bap-gating); w after/before at ±10 ms (stdp); 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import time
 import traceback
 import warnings
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dendriteei.latency import one_spike_pulse, somatic_spike_count
 from dendriteei.morphology import load_morphology
 from dendriteei.protocols import PROTOCOLS
 
@@ -27,7 +29,7 @@ CELLS = ("morph_l5pc_with_axon.swc", "morph_allen_485574832.swc", "morph_ca1_n12
 ON_A_FULL_CELL = {"inhibitory-balance": {"target": "pyramidal"}}
 
 
-def key_numbers(name: str, result, spec) -> str:
+def key_numbers(name: str, result, spec, params) -> str:
     s = result.summary
     if name == "bap-attenuation":
         apical = s[s.region.isin(["trunk", "tuft"])]
@@ -47,10 +49,21 @@ def key_numbers(name: str, result, spec) -> str:
                 f"{paired.ca_plateau_width_ms:.0f} ms; EPSP alone {'Ca spike' if dend.ca_spike else 'no Ca spike'})")
     if name == "bap-gating":
         gated = s[s.site == "oblique_0"].set_index("g_nS").bap_amplitude_mV
-        return f"oblique_0 bAP {gated.iloc[0]:.0f} → {gated.iloc[-1]:.0f} mV with {gated.index[-1]:g} nS"
+        return (f"oblique_0 bAP {gated.iloc[0]:.0f} → {gated.iloc[-1]:.0f} mV with {gated.index[-1]:g} nS "
+                f"(pulse {params.soma_amplitude_nA:g} nA, {params.soma_duration_ms:g} ms)")
     if name == "stdp":
         return ", ".join(f"{dt:+g} ms: {c:.3f}" for dt, c in s.groupby("delta_t_ms").change.mean().items())
     return f"{len(s)} rows"
+
+
+def one_spike(spec, params):
+    """bap-gating's parameters with a somatic pulse that fires exactly once on this cell."""
+    if somatic_spike_count(spec, params, params.soma_amplitude_nA, params.soma_duration_ms, 45.0) == 1:
+        return params
+    pulse = one_spike_pulse(spec, params, params.soma_duration_ms, 20.0)
+    if pulse is None:
+        return params   # the protocol's own error says so
+    return replace(params, soma_amplitude_nA=pulse[0], soma_duration_ms=pulse[1])
 
 
 def main() -> None:
@@ -74,8 +87,10 @@ def main() -> None:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     params = protocol.quick_params(cell=str(path), **ON_A_FULL_CELL.get(name, {}))
+                    if name == "bap-gating":   # needs exactly one somatic spike
+                        params = one_spike(spec, params)
                     result = protocol.run(params, spec=spec)
-                status, numbers = "ok", key_numbers(name, result, spec)
+                status, numbers = "ok", key_numbers(name, result, spec, params)
             except Exception as error:   # reported in the table, the next run goes on
                 status, numbers = "error", f"{type(error).__name__}: {error}"
                 traceback.print_exc()

@@ -359,16 +359,6 @@ def test_build_record_without_checksum_is_refused_without_autobuild(tmp_path):
     assert "no size and SHA-256" in _load_in_subprocess(cache, DENDRITEEI_AUTOBUILD="0")["error"]
 
 
-@pytest.mark.slow
-def test_truncated_library_is_rebuilt(tmp_path):
-    cache, library = _cache_copy(tmp_path)
-    _truncate(library)
-    outcome = _load_in_subprocess(cache, DENDRITEEI_AUTOBUILD="1")
-    assert outcome == {"library": str(library)}
-    assert library.stat().st_size > 0 and mechanisms._file_record(library)["library_bytes"] == \
-        json.loads(next(cache.glob(f"mechanisms/*/{mechanisms.STAMP_NAME}")).read_text())["library_bytes"]
-
-
 # -- SWC -----------------------------------------------------------------------------
 
 SWC_LINES = ["1 1 0 0 0 10 -1", "2 3 0 -10 0 1 1", "3 3 0 -20 0 1 2", "4 4 0 10 0 1 1", "5 4 0 20 0 1 4"]

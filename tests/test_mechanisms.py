@@ -4,6 +4,7 @@ NEURON's mechanism table is per process, so every scenario that loads mechanisms
 a fresh ``python -c`` subprocess with its own ``DENDRITEEI_CACHE``.
 """
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -176,6 +177,21 @@ def test_build_is_cached_and_edited_mod_gets_new_directory(built_cache, leak_dir
     edited_library = mechanisms.build(directory=edited)
     assert edited_library.parent.parent != build_dir
     assert edited_library.is_file() and library.is_file()
+
+
+def test_truncated_library_is_rebuilt(built_cache, leak_dir, tmp_path):
+    """A library cut short (e.g. a disk that filled up) differs from its build record (size and
+    SHA-256): with autobuild on, loading compiles it again (here the one-file leak mechanism; the
+    refusal without autobuild is tested on the shipped build in test_bad_specs.py)."""
+    cache = tmp_path / "cache"
+    shutil.copytree(built_cache, cache)
+    stamp_path = next(cache.glob(f"mechanisms/*/{mechanisms.STAMP_NAME}"))
+    library = mechanisms._find_library(stamp_path.parent)
+    data = library.read_bytes()
+    library.write_bytes(data[:len(data) // 3])
+    script = f"from dendriteei.engine import mechanisms\nreport(str(mechanisms.load({str(leak_dir)!r})))"
+    loaded = Path(reported(run_python(script, cwd=tmp_path, cache=cache, DENDRITEEI_AUTOBUILD="1")))
+    assert loaded.stat().st_size == json.loads(stamp_path.read_text())["library_bytes"]
 
 
 @pytest.mark.slow

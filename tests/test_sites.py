@@ -169,6 +169,16 @@ def test_protocol_sites_on_reconstructed_cells(real):
     assert len(set(sf.plastic_sites(sf.StdpFlipParams(), spec))) == 2
 
 
+def test_unknown_branch_on_a_real_cell_names_a_few_and_the_way_without_names(real):
+    """Not ~200 branch names: the count, the five closest names and the region:rank form."""
+    spec, cell = real
+    with pytest.raises(SpecError) as error:
+        cell.resolve(Site("x", branch="oblique_0"))
+    message = str(error.value)
+    assert f"has {len(spec.branches)} branches; closest names: " in message and "oblique:0" in message
+    assert message.count(", b") <= 5
+
+
 def test_rank_beyond_a_real_cell_says_how_many(real):
     spec, cell = real
     n = sum(b.tag == "oblique" for b in spec.branches)

@@ -1,6 +1,7 @@
 """Turn a :class:`~dendriteei.spec.CellSpec` into NEURON sections: a :class:`BuiltCell`."""
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import warnings
@@ -215,8 +216,7 @@ class BuiltCell:
         ``snap`` the region's nearest segment (reconstructed regions have gaps in distance)."""
         if site.branch is not None:
             if site.branch not in self.sections:
-                raise SpecError(f"site {site.name!r}: unknown branch {site.branch!r}; "
-                                f"branches: {', '.join(self.sections)}")
+                raise SpecError(f"site {site.name!r}: unknown branch {site.branch!r}; {self._nearest_branches(site.branch)}")
             seg = self.sections[site.branch](site.x)
             return seg, self._distance(seg)
         try:
@@ -261,6 +261,15 @@ class BuiltCell:
                 spans.append((name, d0, d1))
         keys = {"origin": lambda s: s[1], "length": lambda s: -self.sections[s[0]].L, "extent": lambda s: -s[2]}
         return sorted(spans, key=keys[order])
+
+    def _nearest_branches(self, name: str) -> str:
+        """The valid branch names, or on a large cell the closest few and how to choose without names."""
+        names = list(self.sections)
+        if len(names) <= 12:
+            return f"branches: {', '.join(names)}"
+        close = difflib.get_close_matches(name, names, n=5, cutoff=0.0)
+        return (f"cell {self.spec.name!r} has {len(names)} branches; closest names: {', '.join(close)} "
+                f"(or choose by region and rank, e.g. oblique:0, see dendriteei.sites)")
 
     def _target_um(self, site: Site) -> float:
         """A region site's path distance (µm) from the soma centre (0 without a distance)."""

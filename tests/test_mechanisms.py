@@ -342,12 +342,15 @@ def test_autobuild_disabled_uses_existing_build_or_refuses(built_cache, leak_dir
 @pytest.mark.slow
 @pytest.mark.skipif(not any((REPO / "mod").glob("*.mod")), reason="mod/ has no mechanisms yet")
 def test_shipped_mod_files_build_and_load(tmp_path):
+    """Every shipped mechanism loads in a fresh process from the cache the suite uses (built by the
+    README's `dendriteei build`, or compiled here; compiling into an empty cache is tested on the
+    one-file leak mechanism above, which exercises the same code path in seconds)."""
     process = run_python("""
         from dendriteei.engine import mechanisms
         library = mechanisms.load()
         report(dict(library=str(library), expected=sorted(mechanisms.expected_mechanisms()),
                     loaded=sorted(mechanisms.loaded_mechanisms())))
-    """, cwd=tmp_path, cache=tmp_path / "cache")
+    """, cwd=tmp_path, cache=mechanisms.cache_root())
     result = reported(process)
     assert result["expected"] and all(name.startswith("dei_") for name in result["expected"])
     assert set(result["expected"]) <= set(result["loaded"])

@@ -41,7 +41,7 @@ def test_mpi_backend_gives_the_serial_table(tmp_path):
     from_serial = read(tmp_path / "serial.csv")
     pd.testing.assert_frame_equal(mpi.drop(columns="run_time_s"), from_serial.drop(columns="run_time_s"),
                                   check_exact=True)
-    assert len(serial) == len(mpi) == 24 and (mpi.status == "ok").all()
+    assert len(serial) == len(mpi) == 4 * 5 and (mpi.status == "ok").all()   # 4 runs × 5 sites (soma + 4 path profiles)
     pids = {json.loads(p.read_text())["pid"] for p in out.with_suffix(".runs").glob("*.json")}
     assert len(pids) == 2  # both worker ranks ran simulations
     assert mpi.attrs["sweep"]["sweep"]["backend"] == "mpi"

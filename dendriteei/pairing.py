@@ -8,6 +8,7 @@ post-only event (Chindemi et al. 2022 Nat Commun 13:3038).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -179,6 +180,16 @@ def noise_seed(settings: PairingSettings, delta_t_ms: float) -> int:
     return derive_seed(settings.seed, "pairing", {**values, "delta_t_ms": float(delta_t_ms)})
 
 
+def check_onset(settings: PairingSettings, delta_t_ms: float, latency_ms: float) -> None:
+    """Refuse a Δt (ms) whose first presynaptic spike, at settle_ms + latency − Δt, would come
+    before the run starts (ParameterError naming the settle_ms it needs)."""
+    first_pre = settings.settle_ms + latency_ms - delta_t_ms
+    if first_pre < 0.0:
+        raise ParameterError(f"Δt = {delta_t_ms:g} ms puts the first presynaptic spike {-first_pre:.1f} ms before "
+                             f"the run starts: raise settle_ms (now {settings.settle_ms:g} ms) to at least "
+                             f"{math.ceil(delta_t_ms - latency_ms):d} ms")
+
+
 def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: float, thresholds,
                extra_groups: tuple = (), sites: tuple = (), site_values: tuple = ()) -> pd.DataFrame:
     """One pairing protocol at one Δt (ms): a row per synapse. ``extra_groups`` (e.g. inhibition
@@ -189,6 +200,7 @@ def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: f
         settings = replace(settings, n_synapses=len(sites))
         if len(thresholds) != len(sites):
             raise ParameterError(f"{len(sites)} sites need {len(sites)} (θ_d, θ_p) pairs, got {len(thresholds)}")
+    check_onset(settings, delta_t_ms, latency_ms)
     with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
         period = 1000.0 / settings.frequency_hz
         start = settings.settle_ms

@@ -21,7 +21,7 @@ import pandas as pd
 from .. import plasticity
 from ..catalogue import GLU_CA_MODES, GLU_RULES
 from ..engine import Site, build
-from ..pairing import PairingSettings, calibrate_thresholds, post_latency_ms, run_timing
+from ..pairing import PairingSettings, calibrate_thresholds, check_onset, post_latency_ms, run_timing
 from ..parameters import ParameterError, parameter
 from ..spec import SpecError
 from .common import ProtocolResult, RunParams, cell_spec, check_regions
@@ -159,6 +159,8 @@ def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
             thresholds = (params.theta_d, params.theta_p)
         else:
             thresholds = calibrate_thresholds(spec, settings)
+    for dt in params.delta_ts_ms:   # before any pairing run
+        check_onset(settings, dt, latency)
     frames = []
     for dt in params.delta_ts_ms:
         frames.append(run_timing(spec, settings, dt, latency, thresholds))

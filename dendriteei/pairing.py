@@ -8,7 +8,8 @@ post-only event (Chindemi et al. 2022 Nat Commun 13:3038).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from .catalogue import GLU_CA_MODES, GLU_RULES
 from .engine import Simulation, Site, build
 from .latency import spike_latency_ms
 from .parameters import ParameterError
+from .seeds import derive_seed
 from .synapses import RegularSpikes, SynapseGroup
 
 #: DOWN-state AMPA and NMDA peak conductances (µS): 0.5 nS AMPA with NMDA/AMPA 0.71 (the
@@ -159,6 +161,35 @@ def _relative_weights(settings: PairingSettings, placed) -> tuple:
     return 1.0 + placed.values("rho0") * (gb.b - 1.0), 1.0 + relaxed * (gb.b - 1.0)
 
 
+def _as_declared(value, default):
+    """``value`` with integers turned into floats where ``default`` (or its items) is a float."""
+    if isinstance(default, tuple):
+        return tuple(_as_declared(item, default[0]) for item in value) if default else value
+    if isinstance(default, float) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def noise_seed(settings: PairingSettings, delta_t_ms: float) -> int:
+    """Seed of the GB noise streams of one pairing run (synapse k draws stream (seed, k, 0),
+    :meth:`Simulation.seed_noise`): hashed from ``settings.seed``, the other settings and Δt (ms)
+    as the sweep engine derives run seeds (:func:`dendriteei.seeds.derive_seed`), so each Δt of a
+    curve has its own streams and equal settings (10 or 10.0) give equal streams. The cell and any
+    added inputs are not hashed: runs that differ only there share streams."""
+    values = {f.name: _as_declared(getattr(settings, f.name), f.default) for f in fields(settings)}
+    return derive_seed(settings.seed, "pairing", {**values, "delta_t_ms": float(delta_t_ms)})
+
+
+def check_onset(settings: PairingSettings, delta_t_ms: float, latency_ms: float) -> None:
+    """Refuse a Δt (ms) whose first presynaptic spike, at settle_ms + latency − Δt, would come
+    before the run starts (ParameterError naming the settle_ms it needs)."""
+    first_pre = settings.settle_ms + latency_ms - delta_t_ms
+    if first_pre < 0.0:
+        raise ParameterError(f"Δt = {delta_t_ms:g} ms puts the first presynaptic spike {-first_pre:.1f} ms before "
+                             f"the run starts: raise settle_ms (now {settings.settle_ms:g} ms) to at least "
+                             f"{math.ceil(delta_t_ms - latency_ms):d} ms")
+
+
 def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: float, thresholds,
                extra_groups: tuple = (), sites: tuple = (), site_values: tuple = ()) -> pd.DataFrame:
     """One pairing protocol at one Δt (ms): a row per synapse. ``extra_groups`` (e.g. inhibition
@@ -169,6 +200,7 @@ def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: f
         settings = replace(settings, n_synapses=len(sites))
         if len(thresholds) != len(sites):
             raise ParameterError(f"{len(sites)} sites need {len(sites)} (θ_d, θ_p) pairs, got {len(thresholds)}")
+    check_onset(settings, delta_t_ms, latency_ms)
     with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
         period = 1000.0 / settings.frequency_hz
         start = settings.settle_ms
@@ -191,7 +223,7 @@ def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: f
         placed = sim.add_synapses(group)
         for extra in extra_groups:
             sim.add_synapses(extra)
-        sim.seed_noise("syn", settings.seed)
+        sim.seed_noise("syn", noise_seed(settings, delta_t_ms))
         sim.record_synapses("syn", ("c", "efficacy"))
         sim.record_spikes(soma)
         traces = sim.run(start + settings.n_pairs * period)

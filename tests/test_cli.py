@@ -17,6 +17,7 @@ def test_list_shows_protocols_parameters_units_and_ranges():
     assert out.returncode == 0
     assert "bap-attenuation" in out.stdout and "bac-firing" in out.stdout
     assert "amplitude_nA = 1.0 nA [0.0, 20.0]" in out.stdout
+    assert "preset = none {none, graupner_brunel_2012}" in out.stdout
 
 
 @pytest.mark.slow

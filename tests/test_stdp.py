@@ -3,14 +3,16 @@ and biophysical Ca on the L5 cell."""
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dendriteei import pairing, plasticity
 from dendriteei.parameters import ParameterError, with_overrides
 from dendriteei.protocols import stdp
 
-PHENOMENOLOGICAL = stdp.StdpParams(cell="point_soma", ca_mode="phenomenological", synapse_region="soma",
-                                   synapse_distance_um=0.0, weight_scale=0.0, settle_ms=100.0)
+PHENOMENOLOGICAL = stdp.StdpParams(preset="graupner_brunel_2012", settle_ms=100.0)
+#: The README's recipe before the preset (its synapses at the default 100 µm and weight 1).
+OLD_RECIPE = {"ca_mode": "phenomenological", "cell": "point_soma", "synapse_region": "soma"}
 
 
 def _binomial_ok(successes, trials, p, n_sd=3.5):
@@ -19,17 +21,100 @@ def _binomial_ok(successes, trials, p, n_sd=3.5):
 
 @pytest.fixture(scope="module")
 def dp_curve():
-    params = dataclasses.replace(PHENOMENOLOGICAL, delta_ts_ms=(-20.0, -10.0, 10.0, 20.0), n_synapses=200,
-                                 noise=True, initial_state="mixed", seed=7)
+    """The preset as the CLI sets it (--set preset=graupner_brunel_2012 ...), 500 synapses (SD of
+    the group change ≤ 0.03, so the tolerance 0.1 below is > 3 SD), the default seed."""
+    params = with_overrides(stdp.StdpParams(), {"preset": "graupner_brunel_2012", "settle_ms": "100",
+                                                "delta_ts_ms": "-20,-10,10,20", "n_synapses": "500",
+                                                "noise": "true", "initial_state": "mixed"})
     return stdp.run(params).summary
 
 
 @pytest.mark.slow
-def test_dp_set_time_above_thresholds_equals_analytic(dp_curve):
-    """GB 2012 (SI): time above θ_d and θ_p over 60 pairs = 60 s · (α_d, α_p); exact up to the
-    event-delivery precision (relative 1e-3)."""
+def test_graupner_brunel_preset_reproduces_analytic_change(dp_curve):
+    """preset=graupner_brunel_2012 is GB 2012 by construction: phenomenological Ca on the point
+    cell, synapses at its soma carrying no current, so the soma fires only the 60 protocol
+    spikes, and the group change Σw_after/Σw_before matches the analytic solution (DP set, 60
+    pairs at 1 Hz) within 0.1, the tolerance of the transition test below (> 3 SD for 500 synapses)."""
     gb = plasticity.graupner_brunel("DP")
-    for dt, part in dp_curve.groupby("delta_t_ms"):
+    assert (dp_curve.n_post_spikes == 60).all() and (dp_curve.distance_um == 0.0).all()
+    changes = pairing.group_change(dp_curve).set_index("delta_t_ms").change
+    for dt in (-20.0, -10.0, 10.0, 20.0):
+        assert changes[dt] == pytest.approx(plasticity.synaptic_change(gb, dt, 1.0, 60), abs=0.1)
+
+
+def test_preset_fills_defaults_and_refuses_conflicts():
+    """The preset writes its settings into fields left at their defaults, keeps the free ones
+    (gb_set, timing) and refuses a conflicting explicit value, naming both."""
+    params = with_overrides(stdp.StdpParams(), {"preset": "graupner_brunel_2012", "gb_set": "cortical slices"})
+    assert {name: getattr(params, name) for name in stdp.PRESETS["graupner_brunel_2012"]} == \
+        stdp.PRESETS["graupner_brunel_2012"]
+    assert params.gb_set == "cortical slices"
+    assert dataclasses.replace(params, n_pairs=10).weight_scale == 0.0
+    with pytest.raises(ParameterError, match="sets weight_scale = 0.0; weight_scale = 0.5 conflicts"):
+        with_overrides(stdp.StdpParams(), {"preset": "graupner_brunel_2012", "weight_scale": "0.5"})
+    with pytest.raises(ParameterError, match="sets cell = 'point_soma'; cell = 'vogels_soma' conflicts"):
+        stdp.StdpParams(preset="graupner_brunel_2012", cell="vogels_soma")
+
+
+def test_old_recipe_is_refused_with_the_span_then_the_spike_count():
+    """The README's old GB recipe: the soma region does not reach the default 100 µm (the error
+    names its span); at distance 0 the default weight lets 5 synapses drive the point cell beyond
+    the 60 protocol spikes, which the premise check refuses instead of returning wrong numbers."""
+    with pytest.raises(ParameterError, match=r"synapse_distance_um = 100 µm: .*spanning 0–10 µm"):
+        stdp.run(with_overrides(stdp.StdpParams(), {**OLD_RECIPE, "delta_ts_ms": "10"}))
+    driven = with_overrides(stdp.StdpParams(), {**OLD_RECIPE, "synapse_distance_um": "0", "n_synapses": "5",
+                                                "delta_ts_ms": "10", "settle_ms": "100"})
+    with pytest.raises(ParameterError, match=r"Δt = 10 ms: \d+ somatic post spikes, expected 60 "
+                                             r"\(n_pairs 60 × post_spikes 1\): the synapses drive the cell"):
+        stdp.run(driven)
+
+
+def test_missing_post_spikes_are_refused():
+    """Burst pulses 2 ms apart fall in the refractory period: fewer spikes than pulses is refused."""
+    params = dataclasses.replace(PHENOMENOLOGICAL, delta_ts_ms=(10.0,), n_pairs=2, post_spikes=3, post_isi_ms=2.0)
+    with pytest.raises(ParameterError, match=r"somatic post spikes, expected 6 .*some pulses evoke no spike"):
+        stdp.run(params)
+
+
+NOISY = dataclasses.replace(PHENOMENOLOGICAL, noise=True, n_pairs=5, n_synapses=2, initial_state="mixed",
+                            settle_ms=300.0)
+
+
+def test_each_delta_t_has_its_own_noise_streams(monkeypatch):
+    """Δt = ±200 ms at 1 Hz: pre and post Ca never overlap (τ_Ca 20 ms), so both timings have the
+    same deterministic drive (equal time above θ_d, θ_p); with noise on their ρ still differ, as
+    each Δt draws its own streams (pairing.noise_seed, hashed like sweep seeds), not (seed, k, 0)."""
+    seeds = []
+    original = pairing.Simulation.seed_noise
+    monkeypatch.setattr(pairing.Simulation, "seed_noise",
+                        lambda sim, group, seed: (seeds.append(seed), original(sim, group, seed))[1])
+    curve = stdp.run(dataclasses.replace(NOISY, delta_ts_ms=(-200.0, 200.0))).summary
+    early, late = (curve[curve.delta_t_ms == dt] for dt in (-200.0, 200.0))
+    for column in ("time_above_d_ms", "time_above_p_ms"):
+        np.testing.assert_allclose(early[column], late[column], rtol=1e-3)
+    assert not np.allclose(early.rho_after, late.rho_after)
+    settings = stdp.pairing_settings(NOISY)
+    assert seeds == [pairing.noise_seed(settings, -200.0), pairing.noise_seed(settings, 200)]
+    assert len(set(seeds)) == 2 and NOISY.seed not in seeds
+
+
+def test_noisy_curve_is_reproducible_and_independent_of_the_other_delta_ts():
+    """Same parameters, same numbers; a Δt's rows do not depend on the curve's other Δt."""
+    params = dataclasses.replace(NOISY, delta_ts_ms=(-10.0, 10.0))
+    first, second = stdp.run(params).summary, stdp.run(params).summary
+    pd.testing.assert_frame_equal(first, second)
+    alone = stdp.run(dataclasses.replace(params, delta_ts_ms=(10.0,))).summary
+    np.testing.assert_array_equal(alone.rho_after, first[first.delta_t_ms == 10.0].rho_after)
+
+
+@pytest.mark.slow
+def test_dp_set_time_above_thresholds_equals_analytic():
+    """GB 2012 (SI): time above θ_d and θ_p over 60 pairs = 60 s · (α_d, α_p); exact up to the
+    event-delivery precision (relative 1e-3). Time above θ depends on Ca only: one synapse, no
+    noise (with noise on 500 synapses, CVODE's steps follow the ρ noise and the error nears 1e-3)."""
+    gb = plasticity.graupner_brunel("DP")
+    curve = stdp.run(dataclasses.replace(PHENOMENOLOGICAL, delta_ts_ms=(-20.0, -10.0, 10.0, 20.0))).summary
+    for dt, part in curve.groupby("delta_t_ms"):
         alpha_d, alpha_p = plasticity.time_above(gb, dt, 1.0)
         assert part.time_above_d_ms.iloc[0] == pytest.approx(60_000 * alpha_d, rel=1e-3)
         assert part.time_above_p_ms.iloc[0] == pytest.approx(60_000 * alpha_p, rel=1e-3)
@@ -38,8 +123,8 @@ def test_dp_set_time_above_thresholds_equals_analytic(dp_curve):
 @pytest.mark.slow
 def test_dp_set_transitions_and_change_match_analytic(dp_curve):
     """GB 2012 Fig. 2 (DP set, 60 pairs at 1 Hz, σ = 2.8284): UP/DOWN transition counts of
-    100 DOWN and 100 UP synapses lie within 3.5 binomial SD of the analytic U and D; the mean
-    change agrees within 0.1 (statistical error of 200 synapses ≈ 0.05, plus the cubic term the
+    250 DOWN and 250 UP synapses lie within 3.5 binomial SD of the analytic U and D; the mean
+    change agrees within 0.1 (statistical error of 500 synapses ≤ 0.03, plus the cubic term the
     analytic solution neglects) and has the paper's sign: LTD for Δt < 0, LTP for Δt > 0."""
     gb = plasticity.graupner_brunel("DP")
     changes = pairing.group_change(dp_curve).set_index("delta_t_ms").change
@@ -111,6 +196,13 @@ def test_biophysical_synapse_beyond_bap_does_not_potentiate():
     far = stdp.run(dataclasses.replace(BIOPHYSICAL, delta_ts_ms=(10.0,), synapse_region="tuft",
                                        synapse_distance_um=1150.0)).summary
     assert (far[far.rho_before == 0].rho_after < 0.5).all()
+
+
+def test_delta_t_before_the_run_starts_is_refused():
+    """Δt = +200 ms after 100 ms of settling would put the first pre spike before t = 0 (NEURON
+    aborts on such an event): refused before any pairing run, naming the settle_ms it needs."""
+    with pytest.raises(ParameterError, match=r"Δt = 200 ms puts the first presynaptic spike .* at least 200 ms"):
+        stdp.run(dataclasses.replace(PHENOMENOLOGICAL, delta_ts_ms=(10.0, 200.0)))
 
 
 def test_bad_parameters_raise():

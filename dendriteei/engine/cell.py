@@ -244,10 +244,13 @@ class BuiltCell:
         tolerance = max(self.spec.max_segment_um, 5.0)
         if nearest[0] > tolerance and not snap:
             branches = self._site_branches(region, "origin")
+            # ends and segment centres: the soma's ends lie L/2 from its centre, which is at 0 µm
+            reach = [self._distance(point) for name, _, _ in branches
+                     for point in (self.sections[name](0), *self.sections[name], self.sections[name](1))]
             raise SpecError(f"site {site.name!r}: no point of region {site.region!r} lies at "
                             f"{target:g} µm (nearest is {nearest[0]:.0f} µm away; the region has "
                             f"{self._count(len(branches))} on cell {self.spec.name!r}, spanning "
-                            f"{min(d0 for _, d0, _ in branches):.0f}–{max(d1 for _, _, d1 in branches):.0f} µm)")
+                            f"{min(reach):.0f}–{max(reach):.0f} µm path distance)")
         return nearest[1], self._distance(nearest[1])
 
     def _site_branches(self, region, order: str) -> list:

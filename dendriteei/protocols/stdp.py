@@ -8,6 +8,9 @@ C_post at each somatic spike, exactly as in Graupner & Brunel 2012) or *biophysi
 (NMDA Ca plus the segment's voltage-gated Ca, so the bAP acts only through voltage and
 Ca). In the biophysical mode the thresholds θ_d, θ_p are set from the Ca peaks of a
 pre-only and a post-only event (Chindemi et al. 2022 Nat Commun 13:3038).
+``preset="graupner_brunel_2012"`` fixes the settings under which the protocol is that model
+exactly (:data:`PRESETS`). Every run checks the premise of the protocol: the soma fires exactly
+the n_pairs × post_spikes spikes the pulses evoke.
 """
 from __future__ import annotations
 
@@ -17,17 +20,37 @@ import pandas as pd
 
 from .. import plasticity
 from ..catalogue import GLU_CA_MODES, GLU_RULES
-from ..pairing import PairingSettings, calibrate_thresholds, post_latency_ms, run_timing
+from ..engine import Site, build
+from ..pairing import PairingSettings, calibrate_thresholds, check_onset, post_latency_ms, run_timing
 from ..parameters import ParameterError, parameter
+from ..spec import SpecError
 from .common import ProtocolResult, RunParams, cell_spec, check_regions
 
 _PAIRING = PairingSettings()
 #: The rules this protocol offers (GLU_RULES without "none").
 RULES = tuple(name for name in GLU_RULES if name != "none")
+#: The settings each preset fixes. graupner_brunel_2012: the model of Graupner & Brunel 2012
+#: (PNAS 109:3991): Ca jumps C_pre (delay D) and C_post at each postsynaptic spike, and the
+#: postsynaptic spikes are those of the protocol only, so synapses at the soma of a point cell
+#: (distance 0) carry no current (weight_scale 0: Ca only). gb_set stays free (default DP, the
+#: set of GB 2012 Fig. 2), as do the timing and the noise.
+PRESETS = {
+    "none": {},
+    "graupner_brunel_2012": {"cell": "point_soma", "ca_mode": "phenomenological", "rule": "graupner_brunel",
+                             "synapse_region": "soma", "synapse_distance_um": 0.0, "synapse_branch": "",
+                             "weight_scale": 0.0},
+}
 
 
 @dataclass(frozen=True)
 class StdpParams(RunParams):
+    """STDP parameters. A preset writes its settings (:data:`PRESETS`) into the fields left at
+    their defaults; a field set to any other value than the default or the preset's is refused
+    (an explicit default cannot be told from an unset field: it is replaced too)."""
+    preset: str = parameter("none", "", doc="named setting: 'graupner_brunel_2012' fixes cell=point_soma, "
+                            "ca_mode=phenomenological, rule=graupner_brunel, synapse_region=soma, "
+                            "synapse_distance_um=0, synapse_branch='', weight_scale=0 (GB 2012 exactly); "
+                            "'none': every parameter as given", choices=tuple(PRESETS))
     cvode: bool = parameter(_PAIRING.cvode, "", doc="use CVODE (pairing at 1 Hz is mostly quiet: CVODE is much faster)")
     ca_mode: str = parameter(_PAIRING.ca_mode, "", doc="synaptic Ca model", choices=tuple(GLU_CA_MODES))
     rule: str = parameter(_PAIRING.rule, "", doc="plasticity rule", choices=RULES)
@@ -66,10 +89,24 @@ class StdpParams(RunParams):
                                            "γ_d in biophysical mode (Chindemi et al. 2022)")
     biophysical_gamma_p: float = parameter(_PAIRING.biophysical_gamma_p, "", 0.0, 1e4,
                                            "γ_p in biophysical mode (Chindemi et al. 2022)")
-    seed: int = parameter(_PAIRING.seed, "", 0, 2**31 - 1, "seed of the noise")
+    seed: int = parameter(_PAIRING.seed, "", 0, 2**31 - 1, "seed of the noise (each Δt's streams are hashed "
+                          "from it and the other settings: dendriteei.pairing.noise_seed)")
+
+    def __post_init__(self) -> None:
+        defaults = {f.name: f.default for f in fields(self)}
+        fixed = PRESETS.get(self.preset, {}) if isinstance(self.preset, str) else {}  # a bad preset: validate
+        for name, value in fixed.items():
+            if getattr(self, name) == defaults[name]:
+                object.__setattr__(self, name, value)
+        super().__post_init__()
 
     def check(self) -> None:
         """Cross-parameter rules (ParameterError)."""
+        for name, value in PRESETS[self.preset].items():
+            if getattr(self, name) != value:
+                raise ParameterError(f"preset = {self.preset!r} sets {name} = {value!r}; {name} = "
+                                     f"{getattr(self, name)!r} conflicts with it: leave {name} unset "
+                                     "or use preset = 'none'")
         if self.theta_d > 0 and self.theta_p > 0 and self.theta_p < self.theta_d:
             raise ParameterError(f"theta_p = {self.theta_p} µM must not be below theta_d = {self.theta_d} µM")
 
@@ -79,10 +116,41 @@ def pairing_settings(params: StdpParams) -> PairingSettings:
     return PairingSettings(**{f.name: getattr(params, f.name) for f in fields(PairingSettings)})
 
 
+def check_placement(spec, params: StdpParams) -> None:
+    """Refuse a synapse_distance_um that no point of synapse_region reaches on ``spec``'s cell,
+    naming the region's span (ParameterError); synapses on synapse_branch are not checked here."""
+    if params.synapse_branch:
+        return
+    try:
+        build(spec).resolve(Site("synapses", region=params.synapse_region, distance_um=params.synapse_distance_um))
+    except SpecError as error:
+        raise ParameterError(f"synapse_region = {params.synapse_region!r}, synapse_distance_um = "
+                             f"{params.synapse_distance_um:g} µm: {error}") from None
+
+
+def check_post_spikes(params: StdpParams, rows: pd.DataFrame) -> None:
+    """The protocol's premise: each run's soma fires exactly n_pairs × post_spikes spikes, those
+    the pulses evoke (ParameterError otherwise: the pairing and GB's Ca would be wrong)."""
+    count, expected = int(rows.n_post_spikes.iloc[0]), params.n_pairs * params.post_spikes
+    if count == expected:
+        return
+    what = f"Δt = {rows.delta_t_ms.iloc[0]:g} ms: {count} somatic post spikes, expected {expected} " \
+           f"(n_pairs {params.n_pairs} × post_spikes {params.post_spikes})"
+    if count > expected:
+        raise ParameterError(f"{what}: the synapses drive the cell; lower weight_scale (0: Ca only, no "
+                             f"current; now {params.weight_scale:g}) or n_synapses (now {params.n_synapses}), "
+                             "or for Graupner & Brunel 2012 use preset = 'graupner_brunel_2012'")
+    raise ParameterError(f"{what}: some pulses evoke no spike at {params.frequency_hz:g} Hz; raise "
+                         f"post_amplitude_nA (now {params.post_amplitude_nA:g} nA), lengthen post_isi_ms "
+                         "or lower frequency_hz")
+
+
 def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
-    """STDP curve: one row per Δt and synapse (Δw as efficacy after/before, ρ, Ca peak, time above θ)."""
+    """STDP curve: one row per Δt and synapse (Δw as efficacy after/before, ρ, Ca peak, time above θ).
+    Refuses (ParameterError) a run whose soma does not fire exactly n_pairs × post_spikes spikes."""
     spec = spec or cell_spec(params.cell)
     check_regions(spec, synapse_region=params.synapse_region)
+    check_placement(spec, params)
     settings = pairing_settings(params)
     latency = post_latency_ms(spec, settings)
     thresholds = None
@@ -91,7 +159,12 @@ def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
             thresholds = (params.theta_d, params.theta_p)
         else:
             thresholds = calibrate_thresholds(spec, settings)
-    frames = [run_timing(spec, settings, dt, latency, thresholds) for dt in params.delta_ts_ms]
+    for dt in params.delta_ts_ms:   # before any pairing run
+        check_onset(settings, dt, latency)
+    frames = []
+    for dt in params.delta_ts_ms:
+        frames.append(run_timing(spec, settings, dt, latency, thresholds))
+        check_post_spikes(params, frames[-1])
     summary = pd.concat(frames, ignore_index=True)
     summary.insert(1, "ca_mode", params.ca_mode)
     summary.insert(2, "rule", params.rule)

@@ -8,20 +8,17 @@ order, backend or number of workers.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
-import json
 import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..parameters import ParameterError, field_value, shorten, shown, with_overrides
 from ..protocols.common import cell_spec
+from ..seeds import SEED_HIGH, derive_seed, digest
 
 #: Significant digits kept for values of ``start:stop:step`` ranges (0:1:0.1 gives 0.3, not 0.30000000000000004).
 RANGE_DIGITS = 12
-#: Seeds of protocols without a ``seed`` parameter are drawn from [0, SEED_HIGH].
-SEED_HIGH = 2**31 - 1
 #: Most runs of one sweep unless ``max_runs`` (``--max-runs``) says otherwise.
 MAX_RUNS = 100_000
 
@@ -98,27 +95,9 @@ def axis_values(name: str, values: Any, default: Any, max_runs: int = MAX_RUNS) 
     return [values]
 
 
-def canonical(params: Mapping[str, Any]) -> str:
-    """Stable JSON text of a parameter set (sorted keys, tuples as lists, floats as repr)."""
-    return json.dumps(params, sort_keys=True, separators=(",", ":"), allow_nan=False)
-
-
-def _digest(payload: Mapping[str, Any]) -> bytes:
-    return hashlib.sha256(canonical(payload).encode()).digest()
-
-
-def derive_seed(sweep_seed: int, protocol: str, params: Mapping[str, Any], low: int = 0,
-                high: int = SEED_HIGH) -> int:
-    """Seed in [low, high] from sha256 of the sweep seed, protocol name and parameters
-    (the ``seed`` parameter itself excluded): independent of order, backend and workers."""
-    rest = {k: v for k, v in params.items() if k != "seed"}
-    digest = _digest({"sweep_seed": sweep_seed, "protocol": protocol, "params": rest})
-    return low + int.from_bytes(digest[:8], "little") % (high - low + 1)
-
-
 def run_id(protocol: str, params: Mapping[str, Any], seed: int) -> str:
     """16 hex digits of sha256 over protocol, full parameter set and seed."""
-    return _digest({"protocol": protocol, "params": dict(params), "seed": seed}).hex()[:16]
+    return digest({"protocol": protocol, "params": dict(params), "seed": seed}).hex()[:16]
 
 
 def _validated(defaults, assignment: Mapping[str, Any], where: str):

@@ -44,7 +44,8 @@ def fixed_step():
 #: ``-n 2 --dist loadfile`` the workers take files in collection order, so these start first and
 #: the short files fill in around them instead of one long file running alone at the end.
 LONGEST_FIRST = ("test_stdp_flip.py", "test_stdp.py", "test_bap_gating.py", "test_dendritic_balance.py",
-                 "test_inhibitory_balance.py", "test_mechanisms.py", "test_shouval_stdp.py")
+                 "test_real_cells_protocols.py", "test_real_cells.py", "test_inhibitory_balance.py",
+                 "test_mechanisms.py", "test_shouval_stdp.py")
 
 
 def pytest_collection_modifyitems(items):

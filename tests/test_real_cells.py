@@ -12,8 +12,8 @@ import pytest
 from scipy.stats import spearmanr
 
 from dendriteei.latency import somatic_spike_count
-from dendriteei.parameters import ParameterError
 from dendriteei.morphology import load_morphology
+from dendriteei.parameters import ParameterError
 from dendriteei.protocols import PROTOCOLS
 
 MORPHOLOGIES = Path(__file__).resolve().parents[2] / "shared" / "morphologies"
@@ -104,29 +104,3 @@ def test_bap_gating_with_a_one_spike_pulse(real):
     assert gated[40.0] < gated[0.0]
     assert set(summary.site) >= {"soma", "trunk@100", "trunk_middle", "trunk_distal", "hot_zone", "oblique_0",
                                  "oblique_1", "tuft_0", "tuft_1", "basal"}
-
-
-OTHERS = [name for name in PROTOCOLS if name not in ("bap-attenuation", "bac-firing", "bap-gating") + LONG]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", OTHERS)
-def test_protocol_runs_on_real_cells(real, name):
-    """The quick setting runs and gives a non-empty summary without NaN in its numeric columns
-    (metrics that are undefined by design, e.g. r of a flat weight vector, excepted)."""
-    path, spec = real
-    summary = _run(name, path, spec).summary
-    assert len(summary) > 0
-    numeric = summary.select_dtypes("number").drop(columns=[c for c in summary if c.startswith("r_")], errors="ignore")
-    assert np.isfinite(numeric.to_numpy(dtype=float)).any(axis=0).all()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", LONG)
-def test_long_protocols_run_on_the_smallest_real_cell(name):
-    path = MORPHOLOGIES / "morph_allen_485574832.swc"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        spec = load_morphology(path)
-    summary = _run(name, path, spec).summary
-    assert len(summary) > 0

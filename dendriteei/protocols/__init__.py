@@ -72,7 +72,7 @@ PROTOCOLS = {
         Protocol("dendritic-balance", dendritic_balance.DendriticBalanceParams, dendritic_balance.run,
                  _figure("plot_dendritic_balance"),
                  "iSTDP with local vs somatic post signal on four branches: per-branch E/I co-tuning and fluctuations",
-                 quick=(('settle_ms', 100.0), ('conditions', ('local',)), ('duration_s', 0.5), ('bin_s', 0.25), ('probe_s', 0.5))),
+                 quick=(('settle_ms', 100.0), ('dt_ms', 0.05), ('conditions', ('local',)), ('duration_s', 0.5), ('bin_s', 0.25), ('probe_s', 0.5))),
     )
 }
 

@@ -1,0 +1,48 @@
+"""Every other protocol's quick setting on reconstructed cells (see test_real_cells.py): it runs and
+gives a finite summary. Split from test_real_cells.py so the two share the suite's workers."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from dendriteei.morphology import load_morphology
+from dendriteei.protocols import PROTOCOLS
+from test_real_cells import CELLS, LONG, MORPHOLOGIES, _run
+
+pytestmark = pytest.mark.skipif(not MORPHOLOGIES.is_dir(), reason=f"no morphologies at {MORPHOLOGIES}")
+
+
+@pytest.fixture(scope="module", params=CELLS)
+def real(request):
+    path = MORPHOLOGIES / request.param
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return path, load_morphology(path)
+
+
+OTHERS = [name for name in PROTOCOLS if name not in ("bap-attenuation", "bac-firing", "bap-gating") + LONG]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", OTHERS)
+def test_protocol_runs_on_real_cells(real, name):
+    """The quick setting runs and gives a non-empty summary without NaN in its numeric columns
+    (metrics that are undefined by design, e.g. r of a flat weight vector, excepted)."""
+    path, spec = real
+    summary = _run(name, path, spec).summary
+    assert len(summary) > 0
+    numeric = summary.select_dtypes("number").drop(columns=[c for c in summary if c.startswith("r_")], errors="ignore")
+    assert np.isfinite(numeric.to_numpy(dtype=float)).any(axis=0).all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", LONG)
+def test_long_protocols_run_on_the_smallest_real_cell(name):
+    path = MORPHOLOGIES / "morph_allen_485574832.swc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spec = load_morphology(path)
+    summary = _run(name, path, spec).summary
+    assert len(summary) > 0

@@ -90,17 +90,40 @@ def test_too_many_spikes_name_a_one_spike_pulse():
 
 
 @pytest.mark.slow
-def test_bap_gating_with_a_one_spike_pulse(real):
+@pytest.mark.parametrize("name", ["morph_l5pc_with_axon.swc", "morph_allen_485574832.swc"])
+def test_bap_gating_with_a_one_spike_pulse(name):
     """bap-gating needs exactly one somatic spike: the pulse comes from the cell's rheobase
-    (ONE_SPIKE_PULSES); 40 nS of oblique inhibition lowers the bAP in the gated
-    oblique (Wilmes et al. 2016)."""
-    path, spec = real
+    (ONE_SPIKE_PULSES); 40 nS of oblique inhibition blocks (halves at least) the bAP in the gated
+    oblique (Wilmes et al. 2016). n120: test_bap_gating_at_a_chosen_oblique."""
+    path = MORPHOLOGIES / name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spec = load_morphology(path)
     protocol = PROTOCOLS["bap-gating"]
     params = protocol.quick_params(cell=str(path))
     pulse = ONE_SPIKE_PULSES.get(path.name, (params.soma_amplitude_nA, params.soma_duration_ms))
     assert somatic_spike_count(spec, params, *pulse, 45.0) == 1
     summary = _run("bap-gating", path, spec, soma_amplitude_nA=pulse[0], soma_duration_ms=pulse[1]).summary
     gated = summary[summary.site == "oblique_0"].set_index("g_nS").bap_amplitude_mV
-    assert gated[40.0] < gated[0.0]
+    assert gated[0.0] > 40.0 and gated[40.0] < 0.5 * gated[0.0]
     assert set(summary.site) >= {"soma", "trunk@100", "trunk_middle", "trunk_distal", "hot_zone", "oblique_0",
                                  "oblique_1", "tuft_0", "tuft_1", "basal"}
+
+
+@pytest.mark.slow
+def test_bap_gating_at_a_chosen_oblique():
+    """On n120 the default gated oblique (the longest section, 670 µm out) gets a 4 mV bAP; the user
+    puts the inhibition on the next longest oblique instead (``inhibition_site``, ``gated_site``):
+    40 nS there blocks its bAP beyond the synapse (Wilmes et al. 2016), the summary names it."""
+    path = MORPHOLOGIES / "morph_ca1_n120.swc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spec = load_morphology(path)
+    assert somatic_spike_count(spec, PROTOCOLS["bap-gating"].quick_params(cell=str(path)),
+                               *ONE_SPIKE_PULSES[path.name], 45.0) == 1
+    summary = _run("bap-gating", path, spec, soma_amplitude_nA=1.9, soma_duration_ms=0.5,
+                   inhibition_site="oblique:1/length@0.1", gated_site="oblique:1/length@0.9").summary
+    assert (summary.gated_site == "gated").all()
+    gated = summary[summary.site == "gated"].set_index("g_nS")
+    assert gated.bap_amplitude_mV[0.0] > 40.0 and gated.relative_amplitude[40.0] < 0.5
+    assert gated.beyond_inhibition.all()

@@ -65,6 +65,7 @@ class BuiltCell:
                 self.sections[branch.name].connect(self.sections[branch.parent](branch.parent_x), 0)
         self.soma = self.sections[spec.root.name]
         self._distances = {}
+        self._all, self._regions = None, {}   # segment lists of _region_entries, per discretisation
         self._paint_membrane()
         self._discretise()
         self._paint_mechanisms()
@@ -93,14 +94,20 @@ class BuiltCell:
             self._distances[key] = self.h.distance(self.soma(0.5), seg)
         return self._distances[key]
 
+    def _region_entries(self, region_name: str) -> list:
+        """(branch name, section, segment, path distance µm) of a region's segments, computed once
+        per discretisation (painting visits each region for many parameters)."""
+        entries = self._regions.get(region_name)
+        if entries is None:
+            region = self.spec.region(region_name)
+            if self._all is None:
+                self._all = [(name, sec, seg, self._distance(seg)) for name, sec in self.sections.items() for seg in sec]
+            entries = [entry for entry in self._all if region.contains(self.tags[entry[0]], entry[3])]
+            self._regions[region_name] = entries
+        return entries
+
     def _segments_in(self, region_name: str):
-        region = self.spec.region(region_name)
-        for name, sec in self.sections.items():
-            if self.tags[name] not in region.tags:
-                continue
-            for seg in sec:
-                if region.contains(self.tags[name], self._distance(seg)):
-                    yield name, sec, seg
+        return ((name, sec, seg) for name, sec, seg, _ in self._region_entries(region_name))
 
     def _paint_membrane(self) -> None:
         for paint in self.spec.paints:
@@ -108,8 +115,8 @@ class BuiltCell:
                 continue
             if paint.parameter not in ("cm", "Ra"):
                 raise SpecError(f"membrane parameters are cm (µF/cm²) and Ra (Ω·cm), not {paint.parameter!r}")
-            for _, sec, seg in self._segments_in(paint.region):
-                value = paint.value.at(self._distance(seg))
+            for _, sec, seg, distance in self._region_entries(paint.region):
+                value = paint.value.at(distance)
                 if paint.parameter == "Ra":
                     sec.Ra = value
                 else:
@@ -125,6 +132,7 @@ class BuiltCell:
             sec.nseg = max(nseg, nseg_max_len)
             sec.cm = cm
         self._distances.clear()
+        self._all, self._regions = None, {}
         self._taper()
         self._paint_membrane()  # re-apply per-segment cm after nseg changed
 
@@ -142,10 +150,11 @@ class BuiltCell:
                 raise SpecError(f"mechanism {paint.mechanism!r} has no parameter {paint.parameter!r}; "
                                 f"valid: {', '.join(valid)}")
             painted = 0
-            for _, sec, seg in self._segments_in(paint.region):
+            attribute = f"{paint.parameter}_{paint.mechanism}"
+            for _, sec, seg, distance in self._region_entries(paint.region):
                 if not sec.has_membrane(paint.mechanism):
                     sec.insert(paint.mechanism)
-                setattr(seg, f"{paint.parameter}_{paint.mechanism}", paint.value.at(self._distance(seg)))
+                setattr(seg, attribute, paint.value.at(distance))
                 painted += 1
             self.painted_segments[(paint.region, paint.mechanism, paint.parameter)] = painted
             if painted == 0:

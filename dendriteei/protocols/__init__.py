@@ -68,7 +68,7 @@ PROTOCOLS = {
         Protocol("inhibitory-balance", inhibitory_balance.InhibitoryBalanceParams, inhibitory_balance.run,
                  _figure("plot_inhibitory_balance"),
                  "Vogels 2011 single cell: iSTDP drives the output rate to ρ0 and co-tunes I with E weights",
-                 quick=(('settle_ms', 100.0), ('duration_s', 1.0), ('bin_s', 0.5), ('n_exc_per_group', 20), ('n_inh_per_group', 5))),
+                 quick=(('settle_ms', 100.0), ('duration_s', 0.5), ('bin_s', 0.25), ('n_exc_per_group', 20), ('n_inh_per_group', 5))),
         Protocol("dendritic-balance", dendritic_balance.DendriticBalanceParams, dendritic_balance.run,
                  _figure("plot_dendritic_balance"),
                  "iSTDP with local vs somatic post signal on four branches: per-branch E/I co-tuning and fluctuations",

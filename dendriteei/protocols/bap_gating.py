@@ -72,13 +72,14 @@ TRUNK_FRACTIONS = {"trunk_middle": 300.0 / 890.0, "trunk_distal": 600.0 / 890.0}
 BASAL_FRACTION = 295.0 / 460.0
 
 
-def recording_sites(spec) -> tuple:
+def recording_sites(spec, params: "BapGatingParams | None" = None) -> tuple:
     """Recording sites on ``spec``'s cell: soma, trunk (100 µm and two fractions of the way to the
     nexus), the hot zone's middle, both ends of the gating story on the obliques (oblique_0, the
     longest oblique, carries the oblique inhibition; oblique_1, the next longest, is a sister
     branch), two tuft branches and a basal point (a fraction of the basal tree's extent). Chosen by region,
     rank and distance (dendriteei.sites), never by branch name, so they exist on reconstructed cells;
-    on l5_pyramidal they are the sites of earlier releases."""
+    on l5_pyramidal they are the sites of earlier releases. With ``params`` whose ``gated_site`` is
+    set, that site is recorded too, as "gated"."""
     hot_zone_middle = float(np.mean(HOT_ZONE_FROM_NEXUS_UM))
     return (
         Site("soma", region="soma"),
@@ -91,6 +92,7 @@ def recording_sites(spec) -> tuple:
         Site("tuft_0", region="tuft", rank=0, x=0.5),
         Site("tuft_1", region="tuft", rank=1, x=0.5),
         Site("basal", region="basal", distance_um=round(BASAL_FRACTION * spec.extent_um("basal"), 1)),
+        *((parse_site("gated_site", params.gated_site, "gated"),) if params is not None and params.gated_site else ()),
     )
 
 
@@ -124,13 +126,29 @@ class BapGatingParams(RunParams):
                                      "(later burst spikes excluded)")
     blocked_fraction: float = parameter(0.5, "", 0.0, 1.0,
                                         "a site's bAP counts as blocked below this fraction of control")
+    inhibition_site: str = parameter("", "", doc="where the inhibitory synapse sits (dendriteei.sites text "
+                                     "form, e.g. oblique:2@0.1); empty: the inhibition_location's site")
+    gated_site: str = parameter("", "", doc="a site whose bAP the inhibition should gate, recorded as 'gated' "
+                                "(text form); empty: the inhibition_location's gated recording site")
 
     def check(self) -> None:
         parse_site("epsp_site", self.epsp_site, "epsp")
+        for name in ("inhibition_site", "gated_site"):
+            if getattr(self, name):
+                parse_site(name, getattr(self, name), name)
 
 
 def inhibition_site(params: BapGatingParams) -> Site:
+    """The inhibitory synapse's site: ``inhibition_site`` if set, else the location's."""
+    if params.inhibition_site:
+        return parse_site("inhibition_site", params.inhibition_site, "inhibition")
     return INHIBITION_LOCATIONS[params.inhibition_location].site
+
+
+def gated_label(params: BapGatingParams) -> str:
+    """The recording site the inhibition is meant to gate: "gated" if ``gated_site`` is set, else
+    the location's."""
+    return "gated" if params.gated_site else INHIBITION_LOCATIONS[params.inhibition_location].gated_site
 
 
 def inhibition_group(params: BapGatingParams, where: tuple, g_nS: float, times_ms: tuple) -> SynapseGroup:
@@ -162,7 +180,7 @@ def _simulate(spec, params: BapGatingParams, g_nS: float, onset_ms: float, laten
     soma = Site("soma", region="soma")
     pulse = params.settle_ms
     barrier = inhibition_site(params)
-    sites = recording_sites(spec)
+    sites = recording_sites(spec, params)
     has_ca = {site.name: cell.has_mechanism(site, "dei_cad") for site in sites}
     with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
         for site in sites:
@@ -233,7 +251,7 @@ def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResul
             rows += simulate(spec, params, g, onset, latency)
     summary = _relative_to_control(pd.DataFrame(rows), params.blocked_fraction)
     summary.insert(0, "location", params.inhibition_location)
-    summary.insert(1, "gated_site", INHIBITION_LOCATIONS[params.inhibition_location].gated_site)
+    summary.insert(1, "gated_site", gated_label(params))
     summary.insert(2, "kinetics", params.inhibition_kinetics)
     summary.insert(3, "distal_epsp", params.distal_epsp)
     summary["spike_latency_ms"] = latency
@@ -263,8 +281,7 @@ def _gated(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_
     rows = {r["site"]: r for r in simulate(spec, params, g_nS, onset_ms, latency_ms)}
     if criterion == "ca_spike":
         return not rows["soma"]["ca_spike"]
-    gated = INHIBITION_LOCATIONS[params.inhibition_location].gated_site
-    return rows[gated]["bap_amplitude_mV"] < params.blocked_fraction * control_amplitude
+    return rows[gated_label(params)]["bap_amplitude_mV"] < params.blocked_fraction * control_amplitude
 
 
 def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion: str = "bap",
@@ -282,8 +299,7 @@ def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion
     control = {r["site"]: r for r in simulate(spec, params, 0.0, 0.0, latency)}
     if criterion == "ca_spike" and not control["soma"]["ca_spike"]:
         raise ParameterError("the control run has no Ca spike to gate")
-    gated_site = INHIBITION_LOCATIONS[params.inhibition_location].gated_site
-    amplitude = control[gated_site]["bap_amplitude_mV"]
+    amplitude = control[gated_label(params)]["bap_amplitude_mV"]
     low, high = 0.0, high_nS
     if not _gated(spec, params, high, onset_ms, latency, criterion, amplitude):
         return float("inf")
@@ -368,7 +384,7 @@ def gating_measures(params: BapGatingParams, case: str, onset_ms: float = -1.0, 
     g = 1.5 * threshold
     run_params = replace(case_params, inhibition_g_nS=(0.0, g), inhibition_onset_ms=onset_grid(*window))
     summary = run(run_params, spec).summary
-    site = "hot_zone" if case == "ca_spike" else INHIBITION_LOCATIONS[case_params.inhibition_location].gated_site
+    site = "hot_zone" if case == "ca_spike" else gated_label(case_params)
     timing = timing_window(summary, site, g, criterion)
     measures = {"case": case, "location": case_params.inhibition_location,
                 "kinetics": case_params.inhibition_kinetics, "threshold_nS": threshold,

@@ -15,6 +15,8 @@ from dendriteei.pairing import PairingSettings
 from dendriteei.protocols import bap_gating as bg
 
 OBLIQUE = bg.BapGatingParams()                     # PV-like inhibition on oblique_0
+#: The morphology maps (one extra run per bg.run) are tested in test_figures.py.
+NO_MAPS = {"segment_maps": False}
 CA_SPIKE = bg.BapGatingParams(**bg.HEADLINE_CASES["ca_spike"])
 PERISOMATIC = bg.BapGatingParams(**bg.HEADLINE_CASES["somatic_ap"])
 ONSET_MS = -1.0
@@ -27,7 +29,7 @@ def bap_threshold():
 
 @pytest.fixture(scope="module")
 def bap_window(bap_threshold):
-    params = bg.BapGatingParams(inhibition_g_nS=(0.0, 1.5 * bap_threshold),
+    params = bg.BapGatingParams(**NO_MAPS, inhibition_g_nS=(0.0, 1.5 * bap_threshold),
                                 inhibition_onset_ms=bg.onset_grid(-8.0, 3.0, 0.5))
     return bg.run(params).summary
 
@@ -39,7 +41,7 @@ def ca_threshold():
 
 @pytest.fixture(scope="module")
 def ca_window(ca_threshold):
-    params = bg.BapGatingParams(**bg.HEADLINE_CASES["ca_spike"], inhibition_g_nS=(0.0, 1.5 * ca_threshold),
+    params = bg.BapGatingParams(**NO_MAPS, **bg.HEADLINE_CASES["ca_spike"], inhibition_g_nS=(0.0, 1.5 * ca_threshold),
                                 inhibition_onset_ms=bg.onset_grid(-20.0, 6.0, 2.0))
     return bg.run(params).summary
 
@@ -57,7 +59,7 @@ def test_bap_block_is_all_or_none(bap_threshold):
     change of g around threshold moves the bAP from ≥ 90 % to ≤ 40 % of control."""
     assert 0.0 < bap_threshold < 100.0
     g_below, g_above = 0.95 * bap_threshold, 1.05 * bap_threshold
-    params = bg.BapGatingParams(inhibition_g_nS=(0.0, g_below, g_above), inhibition_onset_ms=(ONSET_MS,))
+    params = bg.BapGatingParams(**NO_MAPS, inhibition_g_nS=(0.0, g_below, g_above), inhibition_onset_ms=(ONSET_MS,))
     summary = bg.run(params).summary
     assert _at(summary, "oblique_0", g_below, ONSET_MS).relative_amplitude >= 0.9
     assert _at(summary, "oblique_0", g_above, ONSET_MS).relative_amplitude <= 0.4
@@ -132,7 +134,7 @@ def test_perisomatic_inhibition_controls_the_spike_not_a_branch():
     and with it every bAP (< 20 % of control everywhere); weaker, it leaves the AP and cannot
     single out a branch (sister obliques within 2 % of each other, every dendritic site within
     5 % of control)."""
-    params = bg.BapGatingParams(**bg.HEADLINE_CASES["somatic_ap"], inhibition_g_nS=(0.0, 100.0, 250.0),
+    params = bg.BapGatingParams(**NO_MAPS, **bg.HEADLINE_CASES["somatic_ap"], inhibition_g_nS=(0.0, 100.0, 250.0),
                                 inhibition_onset_ms=(ONSET_MS,))
     summary = bg.run(params).summary
     strong = summary[np.isclose(summary.g_nS, 250.0)]
@@ -171,8 +173,8 @@ def test_fixed_step_and_cvode_agree(bap_threshold):
     """Fixed step (dt 0.025 ms) and CVODE give the same gating: bAP amplitudes within 1.5 mV
     (the tolerance of the bap-attenuation tests) at a gated condition."""
     grid = {"inhibition_g_nS": (0.0, 1.5 * bap_threshold), "inhibition_onset_ms": (ONSET_MS,)}
-    cvode = bg.run(bg.BapGatingParams(**grid)).summary
-    fixed = bg.run(bg.BapGatingParams(cvode=False, **grid)).summary
+    cvode = bg.run(bg.BapGatingParams(**NO_MAPS, **grid)).summary
+    fixed = bg.run(bg.BapGatingParams(**NO_MAPS, cvode=False, **grid)).summary
     assert np.allclose(cvode.bap_amplitude_mV, fixed.bap_amplitude_mV, atol=1.5)
     assert (cvode.blocked == fixed.blocked).all()
 

@@ -103,7 +103,8 @@ def test_bap_gating_with_a_one_spike_pulse(name):
     params = protocol.quick_params(cell=str(path))
     pulse = ONE_SPIKE_PULSES.get(path.name, (params.soma_amplitude_nA, params.soma_duration_ms))
     assert somatic_spike_count(spec, params, *pulse, 45.0) == 1
-    summary = _run("bap-gating", path, spec, soma_amplitude_nA=pulse[0], soma_duration_ms=pulse[1]).summary
+    summary = _run("bap-gating", path, spec, soma_amplitude_nA=pulse[0], soma_duration_ms=pulse[1],
+                   segment_maps=False).summary   # maps on an SWC cell: test_figures.py
     gated = summary[summary.site == "oblique_0"].set_index("g_nS").bap_amplitude_mV
     assert gated[0.0] > 40.0 and gated[40.0] < 0.5 * gated[0.0]
     assert set(summary.site) >= {"soma", "trunk@100", "trunk_middle", "trunk_distal", "hot_zone", "oblique_0",
@@ -122,7 +123,8 @@ def test_bap_gating_at_a_chosen_oblique():
     assert somatic_spike_count(spec, PROTOCOLS["bap-gating"].quick_params(cell=str(path)),
                                *ONE_SPIKE_PULSES[path.name], 45.0) == 1
     summary = _run("bap-gating", path, spec, soma_amplitude_nA=1.9, soma_duration_ms=0.5,
-                   inhibition_site="oblique:1/length@0.1", gated_site="oblique:1/length@0.9").summary
+                   inhibition_site="oblique:1/length@0.1", gated_site="oblique:1/length@0.9",
+                   segment_maps=False).summary
     assert (summary.gated_site == "gated").all()
     gated = summary[summary.site == "gated"].set_index("g_nS")
     assert gated.bap_amplitude_mV[0.0] > 40.0 and gated.relative_amplitude[40.0] < 0.5

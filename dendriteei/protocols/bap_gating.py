@@ -126,6 +126,8 @@ class BapGatingParams(RunParams):
                                      "(later burst spikes excluded)")
     blocked_fraction: float = parameter(0.5, "", 0.0, 1.0,
                                         "a site's bAP counts as blocked below this fraction of control")
+    segment_maps: bool = parameter(True, "", doc="record every segment's bAP in the control run and at the "
+                                   "strongest condition (one extra run) for the morphology maps")
     inhibition_site: str = parameter("", "", doc="where the inhibitory synapse sits (dendriteei.sites text "
                                      "form, e.g. oblique:2@0.1); empty: the inhibition_location's site")
     gated_site: str = parameter("", "", doc="a site whose bAP the inhibition should gate, recorded as 'gated' "
@@ -239,13 +241,13 @@ def _relative_to_control(summary: pd.DataFrame, blocked_fraction: float) -> pd.D
 
 def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResult:
     """The control run (g = 0) and every (g, onset) of the grid: one row per condition and site.
-    With inhibition in the grid, tables 'segments' (every segment's bAP amplitude in the control
+    With inhibition in the grid and ``segment_maps``, tables 'segments' (every segment's bAP amplitude in the control
     run and at the strongest condition, :func:`~dendriteei.analysis.strongest_gating`, run again
     recording every segment, and their ratio) and 'sites' (the stimuli and the inhibitory synapse:
     name, kind, branch, x) for the morphology figure."""
     spec = spec or cell_spec(params.cell)
     latency = somatic_latency_ms(spec, params)
-    rows, control = _simulate(spec, params, 0.0, 0.0, latency, map_segments=True)
+    rows, control = _simulate(spec, params, 0.0, 0.0, latency, map_segments=params.segment_maps)
     for g in sorted(set(params.inhibition_g_nS) - {0.0}):
         for onset in params.inhibition_onset_ms:
             rows += simulate(spec, params, g, onset, latency)
@@ -255,7 +257,7 @@ def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResul
     summary.insert(2, "kinetics", params.inhibition_kinetics)
     summary.insert(3, "distal_epsp", params.distal_epsp)
     summary["spike_latency_ms"] = latency
-    if summary.g_nS.max() == 0:
+    if summary.g_nS.max() == 0 or not params.segment_maps:
         return ProtocolResult(summary)
     g, onset = strongest_gating(summary)
     _, inhibited = _simulate(spec, params, g, onset, latency, map_segments=True)
@@ -382,7 +384,8 @@ def gating_measures(params: BapGatingParams, case: str, onset_ms: float = -1.0, 
     criterion = "ca_spike" if case == "ca_spike" else "bap"
     threshold = threshold_conductance_nS(case_params, onset_ms, criterion, high_nS, tolerance_nS, spec)
     g = 1.5 * threshold
-    run_params = replace(case_params, inhibition_g_nS=(0.0, g), inhibition_onset_ms=onset_grid(*window))
+    run_params = replace(case_params, inhibition_g_nS=(0.0, g), inhibition_onset_ms=onset_grid(*window),
+                         segment_maps=False)
     summary = run(run_params, spec).summary
     site = "hot_zone" if case == "ca_spike" else gated_label(case_params)
     timing = timing_window(summary, site, g, criterion)

@@ -1,7 +1,7 @@
-"""Every protocol's quick setting on the reconstructed cells of ../shared/morphologies (Jaxley's
+"""Every protocol's quick setting on the reconstructed cells of tests/data/morphologies (Jaxley's
 test data, see its README): runs, wall time and key numbers, as a table (CSV) for the docs.
 
-    python protocols/real_cells.py --morphologies ../shared/morphologies --out results/real_cells.csv
+    python protocols/real_cells.py --out results/real_cells.csv
 
 Key numbers: bAP amplitude (mV) at 0/200/400/600/800 µm (bap-attenuation, trunk and tuft, nearest
 sample) and relative to the nexus; BAC Ca spike yes/no (bac-firing, paired); bAP at the gated
@@ -68,7 +68,7 @@ def one_spike(spec, params):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--morphologies", default="../shared/morphologies")
+    parser.add_argument("--morphologies", default=str(Path(__file__).resolve().parents[1] / "tests" / "data" / "morphologies"))
     parser.add_argument("--out", default="results/real_cells.csv")
     parser.add_argument("--protocols", default=",".join(PROTOCOLS))
     args = parser.parse_args()

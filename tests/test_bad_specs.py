@@ -433,7 +433,7 @@ def test_real_cells_load_without_warnings():
     for name in ("morph_l5pc_with_axon.swc", "morph_allen_485574832.swc", "morph_ca1_n120.swc"):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            load_morphology(Path("/work/shared/morphologies") / name)
+            load_morphology(Path(__file__).parent / "data" / "morphologies" / name)
 
 
 def test_zz_report_counts():

@@ -1,5 +1,7 @@
 """Figure layout on small synthetic result tables, and the morphology figure (cells built; the
 bap-attenuation and bap-gating figures simulated)."""
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -59,7 +61,7 @@ def test_stdp_flip_wide_range_keeps_autoscale():
 
 # -- the cell drawn from its segments table (plot_morphology) -------------------------------------
 
-SWC_CELL = "/work/shared/morphologies/morph_ca1_n120.swc"
+SWC_CELL = str(Path(__file__).parent / "data" / "morphologies" / "morph_ca1_n120.swc")
 QUICK = dict(cvode=True, settle_ms=100.0)
 
 

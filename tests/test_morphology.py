@@ -1,5 +1,5 @@
 """Reading morphologies with MorphIO: soma area by each file convention, the awkward files of
-/work/shared/morphologies (Jaxley test data, github.com/jaxleyverse/jaxley tests/swc_files,
+tests/data/morphologies (Jaxley test data, github.com/jaxleyverse/jaxley tests/swc_files,
 Apache-2.0), Neurolucida ASC, and where the trunk ends (nexus) on synthetic and real cells."""
 import math
 from pathlib import Path
@@ -12,7 +12,7 @@ from dendriteei.engine import build
 from dendriteei.morphology import load_morphology
 from dendriteei.spec import SpecError
 
-MORPHOLOGIES = Path("/work/shared/morphologies")
+MORPHOLOGIES = Path(__file__).parent / "data" / "morphologies"   # Jaxley test data, see its README
 DENDRITE = ["10 3 0 -10 0 1 1", "11 3 0 -40 0 1 10", "12 4 0 10 0 1 1", "13 4 0 60 0 1 12"]
 
 

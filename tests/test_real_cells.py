@@ -1,4 +1,4 @@
-"""Every protocol's quick setting on reconstructed cells (``../shared/morphologies``: Jaxley's test
+"""Every protocol's quick setting on reconstructed cells (``tests/data/morphologies``: Jaxley's test
 data; L5 pyramidal with axon, Allen mouse L5 pyramidal 485574832, CA1 n120): each runs, the soma
 fires and the bAP decays with distance. The table of runs, times and key numbers comes from
 ``protocols/real_cells.py``."""
@@ -16,7 +16,7 @@ from dendriteei.morphology import load_morphology
 from dendriteei.parameters import ParameterError
 from dendriteei.protocols import PROTOCOLS
 
-MORPHOLOGIES = Path(__file__).resolve().parents[2] / "shared" / "morphologies"
+MORPHOLOGIES = Path(__file__).parent / "data" / "morphologies"   # Jaxley test data, see its README
 CELLS = ("morph_l5pc_with_axon.swc", "morph_allen_485574832.swc", "morph_ca1_n120.swc")
 #: Protocols whose quick setting takes > 10 s on the largest cell: in the suite on the smallest
 #: real cell only (all three in protocols/real_cells.py).
@@ -24,9 +24,6 @@ LONG = ("stdp", "stdp-flip", "dendritic-balance")
 #: What a reconstructed cell needs beyond the quick setting: inhibitory-balance puts its inputs on
 #: the dendrites (its default target is a point cell).
 ON_A_FULL_CELL = {"inhibitory-balance": {"target": "pyramidal"}}
-
-pytestmark = pytest.mark.skipif(not MORPHOLOGIES.is_dir(), reason=f"no morphologies at {MORPHOLOGIES}")
-
 
 @pytest.fixture(scope="module", params=CELLS)
 def real(request):

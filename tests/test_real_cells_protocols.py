@@ -11,9 +11,6 @@ from dendriteei.morphology import load_morphology
 from dendriteei.protocols import PROTOCOLS
 from test_real_cells import CELLS, LONG, MORPHOLOGIES, _run
 
-pytestmark = pytest.mark.skipif(not MORPHOLOGIES.is_dir(), reason=f"no morphologies at {MORPHOLOGIES}")
-
-
 @pytest.fixture(scope="module", params=CELLS)
 def real(request):
     path = MORPHOLOGIES / request.param

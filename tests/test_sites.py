@@ -1,6 +1,6 @@
 """Sites chosen by region + path distance + rank (dendriteei.sites), their text form, and the
 protocols' default sites: the same segments as the old branch-named sites on l5_pyramidal, and
-present (or a clear error) on reconstructed cells. Real morphologies: /work/shared/morphologies
+present (or a clear error) on reconstructed cells. Real morphologies: tests/data/morphologies
 (Jaxley test data, github.com/jaxleyverse/jaxley tests/swc_files, Apache-2.0)."""
 import dataclasses
 from pathlib import Path
@@ -17,7 +17,7 @@ from dendriteei.protocols.common import site_branches
 from dendriteei.sites import ORDERS
 from dendriteei.spec import SpecError
 
-MORPHOLOGIES = Path("/work/shared/morphologies")
+MORPHOLOGIES = Path(__file__).parent / "data" / "morphologies"   # Jaxley test data, see its README
 #: Real reconstructions that load (the others in the folder are tiny or deliberately awkward).
 REAL_CELLS = ("morph_l5pc_with_axon.swc", "morph_allen_485574832.swc", "morph_ca1_n120.swc")
 

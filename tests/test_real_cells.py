@@ -18,9 +18,6 @@ from dendriteei.protocols import PROTOCOLS
 
 MORPHOLOGIES = Path(__file__).parent / "data" / "morphologies"   # Jaxley test data, see its README
 CELLS = ("morph_l5pc_with_axon.swc", "morph_allen_485574832.swc", "morph_ca1_n120.swc")
-#: Protocols whose quick setting takes > 10 s on the largest cell: in the suite on the smallest
-#: real cell only (all three in protocols/real_cells.py).
-LONG = ("stdp", "stdp-flip", "dendritic-balance")
 #: What a reconstructed cell needs beyond the quick setting: inhibitory-balance puts its inputs on
 #: the dendrites (its default target is a point cell).
 ON_A_FULL_CELL = {"inhibitory-balance": {"target": "pyramidal"}}
@@ -87,11 +84,12 @@ def test_too_many_spikes_name_a_one_spike_pulse():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["morph_l5pc_with_axon.swc", "morph_allen_485574832.swc"])
+@pytest.mark.parametrize("name", ["morph_allen_485574832.swc"])
 def test_bap_gating_with_a_one_spike_pulse(name):
     """bap-gating needs exactly one somatic spike: the pulse comes from the cell's rheobase
     (ONE_SPIKE_PULSES); 40 nS of oblique inhibition blocks (halves at least) the bAP in the gated
-    oblique (Wilmes et al. 2016). n120: test_bap_gating_at_a_chosen_oblique."""
+    oblique (Wilmes et al. 2016). n120: test_bap_gating_at_a_chosen_oblique; the L5 reconstruction
+    (13 s): protocols/real_cells.py."""
     path = MORPHOLOGIES / name
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

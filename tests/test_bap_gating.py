@@ -30,7 +30,7 @@ def bap_threshold():
 @pytest.fixture(scope="module")
 def bap_window(bap_threshold):
     params = bg.BapGatingParams(**NO_MAPS, inhibition_g_nS=(0.0, 1.5 * bap_threshold),
-                                inhibition_onset_ms=bg.onset_grid(-8.0, 3.0, 0.5))
+                                inhibition_onset_ms=bg.onset_grid(-8.0, 3.0, 1.0))
     return bg.run(params).summary
 
 

@@ -24,7 +24,8 @@ def spike_latency_ms(spec, numerics, amplitude_nA: float, duration_ms: float, am
     if len(spikes) > 1:
         pulse = one_spike_pulse(spec, numerics, duration_ms, amplitude_nA)
         duration_name = amplitude_name.replace("amplitude_nA", "duration_ms")
-        hint = ("no pulse of at most this amplitude and 0.5–5 ms gives exactly 1" if pulse is None else
+        hint = ("no pulse of 0.5 ms to this duration, carrying at most this pulse's charge, gives exactly 1"
+                if pulse is None else
                 f"on cell {spec.name!r} a {pulse[0]:g} nA, {pulse[1]:g} ms pulse gives exactly 1: "
                 f"--set {amplitude_name}={pulse[0]:g}" +
                 ("" if pulse[1] == duration_ms else f" --set {duration_name}={pulse[1]:g}"))

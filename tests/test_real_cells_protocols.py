@@ -9,15 +9,7 @@ import pytest
 
 from dendriteei.morphology import load_morphology
 from dendriteei.protocols import PROTOCOLS
-from test_real_cells import CELLS, MORPHOLOGIES, _run
-
-@pytest.fixture(scope="module", params=CELLS)
-def real(request):
-    path = MORPHOLOGIES / request.param
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return path, load_morphology(path)
-
+from test_real_cells import MORPHOLOGIES, _run, real  # noqa: F401 (real: the module-scoped cell fixture)
 
 #: On every real cell: inhibitory-balance (dendritic synapses, seconds per cell). The other protocols
 #: put their synapses at the soma or take > 10 s per cell (stdp, stdp-flip, dendritic-balance): on

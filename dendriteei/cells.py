@@ -157,24 +157,35 @@ def l5_paints(ih_length: float = IH_LENGTH_UM) -> tuple:
         # Ca_LVA 1.87e-4, x100 in the zone; soma Ca_HVA 9.9e-4, Ca_LVA 3.3e-3 S/cm²). The zone's
         # Ca_HVA is 0.02 S/cm² here (Hay: 5.55e-4): with our A-type K along the trunk, this is the
         # smallest density at which bAP + distal EPSP evoke a Ca spike (bac-firing protocol).
+        # Apical Ca_HVA outside the zone is Hay's zone value 5.55e-4 (10x Hay's apical 5.55e-5): with
+        # the measured buffer capacity below, the smallest density at which one bAP brings the
+        # 200-300 nM measured in the proximal trunk (Helmchen et al. 1996 Biophys J 70:1069).
         Paint("soma", "dei_cahva", "gbar", Uniform(1.0e-3)),
-        Paint("apical", "dei_cahva", "gbar", Uniform(5.55e-5)),
+        Paint("apical", "dei_cahva", "gbar", Uniform(5.55e-4)),
         Paint("hot_zone", "dei_cahva", "gbar", Uniform(0.02)),
         Paint("soma", "dei_cat", "gbar", Uniform(3.0e-3)),
         Paint("apical", "dei_cat", "gbar", Uniform(1.87e-4)),
         Paint("hot_zone", "dei_cat", "gbar", Uniform(1.87e-2)),
         # SK: soma 0.005 S/cm² (Hay 2011 soma SK_E2 0.0843, lowered here because our soma also
         # carries T-type and HVA Ca with a slow pool and adapted to silence within 3 spikes);
-        # apical 1.2e-3 (Hay 2011), 0.014 S/cm² in the hot zone, which ends the Ca spike after
-        # ~30 ms (Hay 2011 target width 37 ± 1.3 ms).
+        # apical 1.5e-4, 0.014 S/cm² in the hot zone, which ends the Ca spike after ~30 ms (Hay 2011
+        # target width 37 ± 1.3 ms). Hay's apical 1.2e-3 went with a pool that let a bAP raise [Ca]
+        # by ~1 nM; with the measured pool below a bAP brings ~200 nM, and 1.2e-3 then shortens the
+        # BAC burst to one spike: 1.5e-4 is the largest density that keeps Hay's 3-spike burst.
         Paint("soma", "dei_sk", "gbar", Uniform(0.005)),
-        Paint("apical", "dei_sk", "gbar", Uniform(1.2e-3)),
+        Paint("apical", "dei_sk", "gbar", Uniform(1.5e-4)),
         Paint("hot_zone", "dei_sk", "gbar", Uniform(0.014)),
-        # Ca pools: soma decay 460 ms, gamma 5e-4; dendrites decay 120 ms, gamma 5e-4 (Hay 2011).
+        # Ca pools. Soma: decay 460 ms, gamma 5e-4 (Hay 2011). Apical dendrites: the measured
+        # endogenous buffer capacity kappa_S = 100 (free fraction 1/(1 + 100) = 0.0099) and decay
+        # 70 ms of the proximal L5 trunk (Helmchen et al. 1996 Biophys J 70:1069), so that one bAP
+        # gives the measured hundreds of nM. Hot zone: Hay's pool (decay 122 ms, gamma 5.09e-4),
+        # fitted with the zone's channels to the BAC Ca spike, which keeps its µM Ca.
         Paint("soma", "dei_cad", "decay", Uniform(460.0)),
         Paint("soma", "dei_cad", "gamma", Uniform(5.0e-4)),
-        Paint("apical", "dei_cad", "decay", Uniform(122.0)),
-        Paint("apical", "dei_cad", "gamma", Uniform(5.09e-4)),
+        Paint("apical", "dei_cad", "decay", Uniform(70.0)),
+        Paint("apical", "dei_cad", "gamma", Uniform(0.0099)),
+        Paint("hot_zone", "dei_cad", "decay", Uniform(122.0)),
+        Paint("hot_zone", "dei_cad", "gamma", Uniform(5.09e-4)),
     )
 
 

@@ -20,24 +20,36 @@ Calcium c (ca_mode)
         dc/dt = -c/tau_ca
         presynaptic event at t0:  c += C_pre at t0 + D (self event)
         postsynaptic event:       c += C_post at once
-  1, biophysical, c in uM above rest:
-        dc/dt = (vgcc_gain*1000*(cai - cai_rest) - c)/tau_ca
-                + nmda_ca_gain*max(-i_nmda, 0)
-     The first term low-pass filters the segment's own free [Ca]i above
-     rest (cai in mM, from whatever Ca mechanism is present; 1000 converts
-     mM to uM); the second integrates the Ca carried by this synapse's NMDA
-     current. Post events are ignored: the bAP acts through v and cai.
-     INITIAL sets c to the steady state of the first term.
-     The thresholds below then have to be given in uM (e.g. from the Ca
-     peaks of a pre-only and a post-only event, Chindemi et al. 2022
-     Nat Commun 13:3038).
-
-  Default of nmda_ca_gain (uM per nA of NMDA current per ms):
-      Ca fraction of the NMDA current   Pf ~ 0.1
-      charge -> moles of Ca             1 nA * 0.1 / (2 F) = 5.18e-19 mol/ms
-      spine head volume                 0.1 um3 = 1e-16 L  ->  5182 uM/ms
-      free fraction, buffer capacity kappa ~ 20:  1/(1 + 20) = 0.048
-      nmda_ca_gain = 5182 * 0.048 ~ 247 uM/(nA ms)
+  1, biophysical: c is the free [Ca] in the synapse's spine head, in uM
+     above the resting level ca_rest. The head is a well-mixed pool of volume
+     vol_spine with fast buffers of capacity kappa_spine and first-order
+     extrusion (Sabatini, Oertner & Svoboda 2002 Neuron 33:439):
+        dc/dt = -(ica_nmda + ica_vdcc)*1e9/(2 F vol_spine (1 + kappa_spine))
+                - c/tau_spine                       (uM/ms, nA, um3)
+     Ca enters with its own driving force, the Goldman-Hodgkin-Katz flux,
+     written as an equivalent driving force in mV,
+        ghk(v) = v (ci/co - exp(-2Fv/RT))/(1 - exp(-2Fv/RT)),
+     ci = ca_rest + c, co = cao (the cell's Ca ion): ghk -> v for v << 0,
+     -RT/2F at 0 mV, and 0 only at E_Ca (~ +130 mV). So a bAP that drives
+     the spine above 0 mV still brings Ca, and more of it the more it
+     unblocks NMDA receptors.
+     NMDA: a fraction pf_nmda of the NMDA current is Ca at v_pf = -60 mV
+     (Burnashev et al. 1995 J Physiol 485:403); at other voltages the Ca
+     part follows GHK:
+        ica_nmda = pf_nmda g_nmda (v_pf - e) ghk(v)/ghk(v_pf)
+     (part of i_nmda, so not added to i again).
+     VDCC: R-type channels in the spine head (Sabatini & Svoboda 2000 Nature
+     408:589), m^2 h with Boltzmann steady states and fixed time constants
+     (the Magee & Johnston 1995 R-type fit used by Chindemi et al. 2022's
+     GluSynapse), conductance gbar_vdcc per synapse:
+        ica_vdcc = gbar_vdcc m^2 h ghk(v)      (added to i)
+     The spine head's voltage is taken to be the dendrite's (no neck
+     resistance: the spine follows the bAP, which is what the pool needs;
+     the EPSP in the head is underestimated). Post events are ignored: the
+     bAP acts through v. INITIAL sets m, h and c to their resting steady
+     state. The thresholds below then have to be given in uM (e.g. from the
+     Ca peaks of a pre-only and a post-only event, Chindemi et al. 2022 Nat
+     Commun 13:3038).
 
 Plasticity (rule)
   0  none: efficacy = gmax0_ampa.
@@ -102,12 +114,14 @@ ENDCOMMENT
 NEURON {
     THREADSAFE
     POINT_PROCESS dei_glu
-    USEION ca READ cai
+    USEION ca READ cao
     NONSPECIFIC_CURRENT i
-    RANGE i_ampa, i_nmda, g_ampa, g_nmda, e
+    RANGE i_ampa, i_nmda, g_ampa, g_nmda, e, ica_nmda, ica_vdcc
     RANGE tau_r_ampa, tau_d_ampa, gmax0_ampa, gmax1_ampa, efficacy
     RANGE tau_r_nmda, tau_d_nmda, gmax_nmda, mg
-    RANGE ca_mode, tau_ca, C_pre, C_post, D, vgcc_gain, cai_rest, nmda_ca_gain
+    RANGE ca_mode, tau_ca, C_pre, C_post, D
+    RANGE vol_spine, kappa_spine, tau_spine, ca_rest, pf_nmda, v_pf
+    RANGE gbar_vdcc, vhalf_m_vdcc, k_m_vdcc, tau_m_vdcc, vhalf_h_vdcc, k_h_vdcc, tau_h_vdcc
     RANGE rule, above_d, above_p
     RANGE rho0, theta_d, theta_p, gamma_d, gamma_p, tau_rho, rho_star, sigma, noise_interval
     RANGE w0_shouval, alpha1, alpha2, beta1, beta2, P1, P2, P3, P4, lambda_shouval
@@ -122,6 +136,9 @@ UNITS {
     (molar) = (1/liter)
     (mM) = (millimolar)
     (uM) = (micromolar)
+    (um) = (micron)
+    FARADAY = (faraday) (coulomb)
+    R = (k-mole) (joule/degC)
 }
 
 PARAMETER {
@@ -144,9 +161,21 @@ PARAMETER {
     C_pre = 1 (uM)                : Ca jump per pre spike, Graupner & Brunel 2012 (set DP; GB units, see c)
     C_post = 2 (uM)               : Ca jump per post spike, Graupner & Brunel 2012 (set DP; GB units, see c)
     D = 13.7 (ms)                 : delay of the pre Ca jump, Graupner & Brunel 2012 (set DP)
-    vgcc_gain = 1 (1)             : weight of the segment's [Ca]i in c (1: c follows free [Ca]i above rest)
-    cai_rest = 1e-4 (mM)          : resting [Ca]i 100 nM, as minCai of dei_cad (Hay et al. 2011 PLoS Comput Biol 7:e1002107)
-    nmda_ca_gain = 247 (uM/nA-ms) : Ca fraction 0.1 (Schneggenburger et al. 1993 Neuron 11:133; Burnashev et al. 1995 J Physiol 485:403), spine head 0.1 um3 (Harris & Stevens 1989 J Neurosci 9:2982), buffer capacity 20 (Sabatini et al. 2002 Neuron 33:439); arithmetic in COMMENT
+    : biophysical Ca (ca_mode 1): spine-head pool
+    vol_spine = 0.087 (um3)       : spine head volume, Chindemi et al. 2022 (GluSynapse default, from spine reconstructions); cf. Harris & Stevens 1989 J Neurosci 9:2982
+    kappa_spine = 24 (1)          : endogenous buffer capacity of spine heads, Sabatini et al. 2002 Neuron 33:439 (kappa_E 24 +- 11); free fraction 0.04 as GluSynapse
+    tau_spine = 12 (ms)           : decay of spine-head Ca without indicator, Sabatini et al. 2002 (12-20 ms); GluSynapse 12 ms
+    ca_rest = 7e-5 (mM)           : resting [Ca] in spines 70 nM, Sabatini et al. 2002 (70 +- 29 nM)
+    pf_nmda = 0.11 (1)            : fractional Ca current of NMDA receptors at -60 mV, ~11 % (Burnashev et al. 1995 J Physiol 485:403, recombinant NR1-NR2); native 6.8 % in Schneggenburger et al. 1993 Neuron 11:133
+    v_pf = -60 (mV)               : voltage at which pf_nmda was measured, Burnashev et al. 1995
+    : spine-head VDCC, R-type (Sabatini & Svoboda 2000 Nature 408:589), Magee & Johnston 1995 J Physiol 487:67 fit as in GluSynapse (Chindemi et al. 2022)
+    gbar_vdcc = 2.83e-4 (uS)      : 0.30 nS/um2 x head area 0.95 um2 (sphere of vol_spine): 4x GluSynapse's 0.0744 nS/um2 (20 channels/um2 of 3.72 pS), the smallest density at which one bAP gives a proximal oblique spine the Ca measured by Sabatini et al. 2002 (1.1 uM, range 0.6-8.2) and of the size of an EPSP's (Koester & Sakmann 1998 PNAS 95:9596)
+    vhalf_m_vdcc = -5.9 (mV)      : activation midpoint, GluSynapse (Magee & Johnston 1995, corrected for m^2)
+    k_m_vdcc = 9.5 (mV)           : activation slope, GluSynapse (Magee & Johnston 1995)
+    tau_m_vdcc = 1 (ms)           : activation time constant, GluSynapse (stated there as an estimate)
+    vhalf_h_vdcc = -39 (mV)       : inactivation midpoint, GluSynapse (Magee & Johnston 1995)
+    k_h_vdcc = 9.2 (mV)           : inactivation slope, GluSynapse (Magee & Johnston 1995)
+    tau_h_vdcc = 27 (ms)          : inactivation time constant, GluSynapse (Magee & Johnston 1995)
     : plasticity rule
     rule = 0 (1)                  : 0 none, 1 Graupner-Brunel, 2 Shouval-Bear-Cooper
     : Graupner & Brunel 2012 PNAS 109:3991, set DP (authors' code mgraupe/CalciumBasedPlasticityModel)
@@ -177,8 +206,11 @@ PARAMETER {
 
 ASSIGNED {
     v (mV)
-    cai (mM)
+    cao (mM)
+    celsius (degC)
     i (nA)
+    ica_nmda (nA)
+    ica_vdcc (nA)
     i_ampa (nA)
     i_nmda (nA)
     g_ampa (uS)
@@ -200,6 +232,8 @@ STATE {
     B_ampa (1)
     A_nmda (1)
     B_nmda (1)
+    m_vdcc (1)
+    h_vdcc (1)
     c (uM)          : uM in ca_mode 1; in ca_mode 0 the dimensionless units of Graupner & Brunel 2012
     rho (1)
     w_shouval (1)
@@ -214,10 +248,12 @@ INITIAL {
     B_nmda = 0
     factor_ampa = peak_factor(tau_r_ampa, tau_d_ampa)
     factor_nmda = peak_factor(tau_r_nmda, tau_d_nmda)
+    m_vdcc = minf_vdcc(v)
+    h_vdcc = hinf_vdcc(v)
     c = 0
     if (ca_mode == 1) {
-        : start at the steady state of the [Ca]i term (no NMDA current at rest)
-        c = vgcc_gain*(1000)*(cai - cai_rest)
+        : start at the resting steady state: the VDCC window current against extrusion
+        c = -tau_spine*flux_gain()*gbar_vdcc*m_vdcc*m_vdcc*h_vdcc*ghk(v, ca_rest, cao)
     }
     rho = rho0
     w_shouval = w0_shouval
@@ -240,19 +276,26 @@ BREAKPOINT {
     g_nmda = gmax_nmda*(B_nmda - A_nmda)*mgblock(v)
     i_ampa = g_ampa*(v - e)
     i_nmda = g_nmda*(v - e)
-    i = i_ampa + i_nmda
+    ica_nmda = 0
+    ica_vdcc = 0
+    if (ca_mode == 1) {
+        ica_nmda = nmda_calcium(g_nmda, v, ca_rest + (0.001)*c)
+        ica_vdcc = gbar_vdcc*m_vdcc*m_vdcc*h_vdcc*ghk(v, ca_rest + (0.001)*c, cao)
+    }
+    i = i_ampa + i_nmda + ica_vdcc
 }
 
 DERIVATIVE states {
     : derivimplicit needs exactly one equation per state: the modes are
     : selected by 0/1 multipliers instead of if/else around the equations
-    LOCAL gb, sh, drive
+    LOCAL gb, sh, influx, ci
     gb = 0
     sh = 0
-    drive = 0
+    influx = 0
     if (ca_mode == 1) {
-        drive = vgcc_gain*(1000)*(cai - cai_rest)
-            + tau_ca*nmda_ca_gain*positive(-gmax_nmda*(B_nmda - A_nmda)*mgblock(v)*(v - e))
+        ci = ca_rest + (0.001)*c
+        influx = -flux_gain()*(nmda_calcium(gmax_nmda*(B_nmda - A_nmda)*mgblock(v), v, ci)
+                               + gbar_vdcc*m_vdcc*m_vdcc*h_vdcc*ghk(v, ci, cao))
     }
     if (rule == 1) {
         gb = 1
@@ -263,7 +306,9 @@ DERIVATIVE states {
     B_ampa' = -B_ampa/tau_d_ampa
     A_nmda' = -A_nmda/tau_r_nmda
     B_nmda' = -B_nmda/tau_d_nmda
-    c' = (drive - c)/tau_ca
+    m_vdcc' = (minf_vdcc(v) - m_vdcc)/tau_m_vdcc
+    h_vdcc' = (hinf_vdcc(v) - h_vdcc)/tau_h_vdcc
+    c' = (1 - ca_mode)*(-c/tau_ca) + ca_mode*(influx - c/tau_spine)
     rho' = gb*(-rho*(1 - rho)*(rho_star - rho) + gamma_p*(1 - rho)*above_p - gamma_d*rho*above_d)/tau_rho
     w_shouval' = sh*eta_shouval(c)*(omega_shouval(c) - lambda_shouval*w_shouval)
     time_above_d' = above_d
@@ -406,12 +451,37 @@ FUNCTION mgblock(vm (mV)) (1) {
     mgblock = 1/(1 + mg/mg_k*exp(-mg_slope*vm))
 }
 
-FUNCTION positive(x (nA)) (nA) {
-    if (x > 0) {
-        positive = x
+FUNCTION ghk(vm (mV), ci (mM), co (mM)) (mV) {
+    : GHK flux of a divalent ion as an equivalent driving force (mV): -> vm for vm << 0,
+    : 0 at the Nernst potential; the 0 mV limit RT/2F (ci/co - 1) is taken for |z| < 1e-6
+    LOCAL z, k
+    k = (1000)*R*(celsius + 273.15)/(2*FARADAY)
+    z = vm/k
+    if (fabs(z) < 1e-6) {
+        ghk = k*(ci/co - 1)*(1 + z/2)
     } else {
-        positive = 0
+        ghk = vm*(ci/co - exp(-z))/(1 - exp(-z))
     }
+}
+
+FUNCTION nmda_calcium(g (uS), vm (mV), ci (mM)) (nA) {
+    : Ca part of an NMDA current of conductance g (Mg block included): pf_nmda at v_pf, GHK elsewhere
+    nmda_calcium = pf_nmda*g*(v_pf - e)*ghk(vm, ci, cao)/ghk(v_pf, ci, cao)
+}
+
+FUNCTION flux_gain() (uM/ms-nA) {
+    : free-Ca rise (uM/ms) per nA of inward Ca current into the spine head
+    UNITSOFF
+    flux_gain = 1e9/(2*FARADAY*vol_spine*(1 + kappa_spine))
+    UNITSON
+}
+
+FUNCTION minf_vdcc(vm (mV)) (1) {
+    minf_vdcc = 1/(1 + exp((vhalf_m_vdcc - vm)/k_m_vdcc))
+}
+
+FUNCTION hinf_vdcc(vm (mV)) (1) {
+    hinf_vdcc = 1/(1 + exp((vm - vhalf_h_vdcc)/k_h_vdcc))
 }
 
 FUNCTION sig(x (uM), b (/uM)) (1) {

@@ -39,7 +39,6 @@ def test_paired_input_evokes_somatic_burst(bac):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="model disagrees: burst ISI ≈ 12 ms, Hay 2011 9.9 ± 0.85 ms")
 def test_burst_isi_hay_2011(bac):
     """Hay 2011: BAC burst ISI 9.9 ± 0.85 ms (tolerance 1 SD)."""
     assert abs(_row(bac, "paired").mean_isi_ms - 9.9) <= 0.85

@@ -33,11 +33,9 @@ EVENT_KINDS = {
 _KIND_SLOT = {"dei_glu": 1, "dei_gaba": 3}
 _WEIGHT_SLOTS = {"dei_glu": 2, "dei_gaba": 4}
 
-#: dei_glu default Ca gains (the mod file's PARAMETER block): NMDA Ca per NMDA charge
-#: (µM/(nA·ms); Ca fraction 0.1, spine head 0.1 µm³, buffer capacity 20, see dei_glu.mod) and
-#: the weight of the segment's voltage-gated [Ca]i.
-GLU_NMDA_CA_GAIN = 247.0
-GLU_VGCC_GAIN = 1.0
+#: dei_glu default spine-head volume (µm³; vol_spine in the mod file, Chindemi et al. 2022): the
+#: biophysical Ca is inversely proportional to it, so protocols scale the Ca through it.
+GLU_SPINE_VOLUME_UM3 = 0.087
 
 
 def code(table: dict, name: str, what: str) -> int:

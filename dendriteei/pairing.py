@@ -16,12 +16,12 @@ import pandas as pd
 
 from . import plasticity
 from .cells import point_soma
-from .catalogue import GLU_CA_MODES, GLU_RULES
+from .catalogue import GLU_CA_MODES, GLU_RULES, GLU_SPINE_VOLUME_UM3
 from .engine import Simulation, Site, build
 from .latency import spike_latency_ms
 from .parameters import ParameterError
 from .seeds import derive_seed
-from .synapses import RegularSpikes, SynapseGroup
+from .synapses import ExplicitSpikes, RegularSpikes, SynapseGroup
 
 #: DOWN-state AMPA and NMDA peak conductances (µS): 0.5 nS AMPA with NMDA/AMPA 0.71 (the
 #: dei_glu defaults; Chindemi et al. 2022 / Markram et al. 2015). UP = b·DOWN (GB 2012).
@@ -44,9 +44,13 @@ class PairingSettings:
     rule: str = "graupner_brunel"
     gb_set: str = "DP"
     # timing: GB 2012 Fig. 2: 60 pairings at 1 Hz, one somatic spike per pairing, evoked by a
-    # 2 nA, 2 ms pulse in the default cell; burst spikes 10 ms apart
+    # 2 nA, 2 ms pulse in the default cell; burst spikes 10 ms apart. With pairs_per_train > 0 the
+    # pairings come in trains of that many at frequency_hz, one train every train_interval_s
+    # (Sjöström et al. 2001 Neuron 32:1149: trains of 5 pairs every 10 s, 15 trains)
     n_pairs: int = 60
     frequency_hz: float = 1.0
+    pairs_per_train: int = 0
+    train_interval_s: float = 10.0
     post_spikes: int = 1
     post_isi_ms: float = 10.0
     post_amplitude_nA: float = 2.0
@@ -62,17 +66,21 @@ class PairingSettings:
     noise: bool = False
     initial_state: str = "down"
     weight_scale: float = 1.0
-    # Biophysical thresholds θ = a·C_pre_peak + b·C_post_peak: the form of Chindemi et al. 2022;
-    # coefficients are this package's choice: θ_d just below and θ_p just above the Ca of a lone
-    # EPSP, so that only the NMDA supralinearity of pre→post pairing reaches θ_p (in the default
-    # cell the bAP's own VGCC Ca at proximal synapses is ~1 nM, so C_post hardly matters).
-    theta_d_coeffs: tuple = (0.9, 1.0)
-    theta_p_coeffs: tuple = (1.1, 1.0)
-    # Rates fitted by Chindemi et al. 2022 for biophysical Ca (values as published in the
-    # BlueBrain plastyfire Zenodo_O1 configuration: γ_d 101.5, γ_p 216.2; not checked
-    # against the paper). Phenomenological mode uses the rates of gb_set.
-    biophysical_gamma_d: float = 101.5
-    biophysical_gamma_p: float = 216.2
+    # Biophysical thresholds θ = a·C_pre_peak + b·C_post_peak: the form of Chindemi et al. 2022.
+    # Coefficients: the Graupner–Brunel set's own thresholds in units of its C_pre (DP: θ_d = 1,
+    # θ_p = 1.3 with C_pre = 1), b = 0. The spine Ca of a lone EPSP then just reaches θ_d, and a
+    # lone bAP (C_post < C_pre at every dendritic site of the default cell) stays below it, so only
+    # pre–post coincidence crosses a threshold. The biophysical spine Ca rises and decays within
+    # ~20–40 ms like the set's phenomenological Ca (τ_Ca 20 ms), so the set's rates γ_d, γ_p and
+    # τ_ρ apply unchanged (Chindemi et al.'s fitted rates go with a 278-ms Ca integrator instead).
+    theta_d_coeffs: tuple = (1.0, 0.0)
+    theta_p_coeffs: tuple = (1.3, 0.0)
+    # Ca scale: the spine-head volume (µm³; 0: dei_glu's default). The Shouval rule's α₁, α₂ are in
+    # the units of Shouval et al.'s Ca, so with that rule the volume is set (shouval_volume) so that
+    # a lone EPSP at the synapse peaks at shouval_pre_ca_uM, below α₁ = 0.35 µM: a lone EPSP at rest
+    # changes nothing (Shouval et al. 2002 Fig. 3A).
+    spine_volume_um3: float = 0.0
+    shouval_pre_ca_uM: float = 0.3
     seed: int = 1
 
 
@@ -94,10 +102,10 @@ def _synapse_parameters(settings: PairingSettings, thresholds: tuple | None) -> 
     if settings.ca_mode == "phenomenological":
         values.update(tau_ca=gb.tau_ca_ms, C_pre=gb.c_pre, C_post=gb.c_post, D=gb.delay_ms,
                       theta_d=gb.theta_d, theta_p=gb.theta_p)
-    else:
-        values.update(gamma_d=settings.biophysical_gamma_d, gamma_p=settings.biophysical_gamma_p)
-        if thresholds is not None:
-            values.update(theta_d=thresholds[0], theta_p=thresholds[1])
+    elif thresholds is not None:
+        values.update(theta_d=thresholds[0], theta_p=thresholds[1])
+    if settings.spine_volume_um3 > 0:
+        values["vol_spine"] = settings.spine_volume_um3
     return values
 
 
@@ -107,6 +115,41 @@ def initial_rho(settings: PairingSettings) -> tuple:
         return (0.0 if settings.initial_state == "down" else 1.0,) * settings.n_synapses
     n_down = round(plasticity.graupner_brunel(settings.gb_set).beta * settings.n_synapses)
     return tuple(0.0 if k < n_down else 1.0 for k in range(settings.n_synapses))
+
+
+def pair_onsets_ms(settings: PairingSettings, start_ms: float) -> np.ndarray:
+    """Onsets (ms) of the n_pairs somatic pulses: one train at frequency_hz, or trains of
+    pairs_per_train pairs at frequency_hz every train_interval_s."""
+    k = np.arange(settings.n_pairs)
+    period = 1000.0 / settings.frequency_hz
+    if settings.pairs_per_train <= 0:
+        return start_ms + k * period
+    per = settings.pairs_per_train
+    return start_ms + (k // per) * settings.train_interval_s * 1000.0 + (k % per) * period
+
+
+def check_trains(settings: PairingSettings) -> None:
+    """Refuse trains that overlap: a train of pairs_per_train pairs at frequency_hz must end
+    before the next begins (ParameterError naming both durations)."""
+    if settings.pairs_per_train > 0:
+        train_ms = settings.pairs_per_train * 1000.0 / settings.frequency_hz
+        if train_ms > settings.train_interval_s * 1000.0:
+            raise ParameterError(f"a train of {settings.pairs_per_train} pairs at {settings.frequency_hz:g} Hz lasts "
+                                 f"{train_ms:g} ms, longer than train_interval_s = {settings.train_interval_s:g} s")
+
+
+def predicted_transitions(settings: PairingSettings, time_above_d_ms: float, time_above_p_ms: float,
+                          measured_pairs: int) -> tuple[float, float]:
+    """Graupner & Brunel 2012's analytic (U, D) for the whole protocol of ``settings`` (n_pairs
+    pairings) from the time (ms) its Ca spent above θ_d and θ_p in the first ``measured_pairs``
+    pairings (e.g. 2 pairings, or one train of pairs_per_train): GB's analysis needs only the
+    fractions of time above the thresholds, here measured instead of computed. Valid when the
+    protocol repeats identical pairings (or trains) from rest."""
+    per_pairing_ms = (settings.train_interval_s * 1000.0 / settings.pairs_per_train if settings.pairs_per_train > 0
+                      else 1000.0 / settings.frequency_hz)
+    return plasticity.transitions_from_time_above(plasticity.graupner_brunel(settings.gb_set), time_above_d_ms,
+                                                  time_above_p_ms, measured_pairs * per_pairing_ms,
+                                                  settings.n_pairs / measured_pairs)
 
 
 def group_change(summary: pd.DataFrame) -> pd.DataFrame:
@@ -143,6 +186,23 @@ def calcium_peaks(spec, settings: PairingSettings) -> tuple:
 def thresholds(settings: PairingSettings, peaks: tuple) -> tuple:
     """(θ_d, θ_p) in µM from (C_pre, C_post) with the settings' coefficients (Chindemi et al. 2022 form)."""
     return plasticity.thresholds_from_peaks(*peaks, *settings.theta_d_coeffs, *settings.theta_p_coeffs)
+
+
+def shouval_volume(pre_peak_uM: float, target_uM: float) -> float:
+    """Spine volume (µm³) that turns a lone EPSP's Ca peak ``pre_peak_uM`` (µM, at dei_glu's
+    default volume) into ``target_uM``: the biophysical Ca is inversely proportional to the volume."""
+    if not pre_peak_uM > 0:
+        raise ParameterError("a lone EPSP brings no Ca to the synapse: cannot set the Shouval rule's Ca scale")
+    return GLU_SPINE_VOLUME_UM3 * pre_peak_uM / target_uM
+
+
+def shouval_scaled(spec, settings: PairingSettings) -> PairingSettings:
+    """``settings`` with the spine volume set for the Shouval rule (:func:`shouval_volume`), if that
+    rule runs on biophysical Ca and no volume is given."""
+    if settings.rule != "shouval" or settings.ca_mode != "biophysical" or settings.spine_volume_um3 > 0:
+        return settings
+    return replace(settings, spine_volume_um3=shouval_volume(calcium_peaks(spec, settings)[0],
+                                                             settings.shouval_pre_ca_uM))
 
 
 def calibrate_thresholds(spec, settings: PairingSettings) -> tuple:
@@ -191,25 +251,32 @@ def check_onset(settings: PairingSettings, delta_t_ms: float, latency_ms: float)
 
 
 def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: float, thresholds,
-               extra_groups: tuple = (), sites: tuple = (), site_values: tuple = ()) -> pd.DataFrame:
+               extra_groups: tuple = (), sites: tuple = (), site_values: tuple = (),
+               epscs: tuple = ()) -> pd.DataFrame:
     """One pairing protocol at one Δt (ms): a row per synapse. ``extra_groups`` (e.g. inhibition
     timed to the pairings) are added to the same simulation. With ``sites`` ((branch, x) per
     synapse) the synapses go there instead, ``thresholds`` gives one (θ_d, θ_p) per site (µM) and
-    ``site_values`` optionally one dict of further dei_glu parameters per site."""
+    ``site_values`` optionally one dict of further dei_glu parameters per site. ``epscs``: (Site,
+    peak nA, delay ms after each somatic pulse onset) of EPSP-shaped currents added to every
+    pairing (e.g. the distal input of BAC firing, Larkum et al. 1999)."""
     if sites:
         settings = replace(settings, n_synapses=len(sites))
         if len(thresholds) != len(sites):
             raise ParameterError(f"{len(sites)} sites need {len(sites)} (θ_d, θ_p) pairs, got {len(thresholds)}")
     check_onset(settings, delta_t_ms, latency_ms)
+    check_trains(settings)
     with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
         period = 1000.0 / settings.frequency_hz
         start = settings.settle_ms
+        onsets = pair_onsets_ms(settings, start)
         soma = Site("soma", region="soma")
-        for k in range(settings.n_pairs):
+        for onset in onsets:
             for j in range(settings.post_spikes):
-                sim.current_pulse(soma, settings.post_amplitude_nA, start + k * period + j * settings.post_isi_ms,
+                sim.current_pulse(soma, settings.post_amplitude_nA, onset + j * settings.post_isi_ms,
                                   settings.post_duration_ms)
-        pre = RegularSpikes(settings.frequency_hz, settings.n_pairs, start + latency_ms - delta_t_ms)
+            for site, peak_nA, delay_ms in epscs:
+                sim.epsc_current(site, peak_nA, onset + delay_ms)
+        pre = ExplicitSpikes(tuple(onsets + latency_ms - delta_t_ms))
         values = _synapse_parameters(settings, None if sites else thresholds)
         varying = {"rho0": initial_rho(settings)}
         if sites:
@@ -226,7 +293,7 @@ def run_timing(spec, settings: PairingSettings, delta_t_ms: float, latency_ms: f
         sim.seed_noise("syn", noise_seed(settings, delta_t_ms))
         sim.record_synapses("syn", ("c", "efficacy"))
         sim.record_spikes(soma)
-        traces = sim.run(start + settings.n_pairs * period)
+        traces = sim.run(onsets[-1] + period)
         state = {name: placed.values(name) for name in ("rho0", "rho", "theta_d", "theta_p", "time_above_d",
                                                         "time_above_p")}
         w_before, w_after = _relative_weights(settings, placed)
@@ -257,7 +324,7 @@ def clamped_pairing(v_mV: float, n_pulses: int = 100, frequency_hz: float = 1.0,
         soma = Site("soma", region="soma")
         start = 200.0
         sim.voltage_clamp(soma, v_mV, start_ms=50.0)
-        values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"], "vgcc_gain": 0.0,
+        values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"], "gbar_vdcc": 0.0,
                   **(synapse or {})}
         group = SynapseGroup("syn", "soma", "dei_glu", (RegularSpikes(frequency_hz, n_pulses, start),),
                              parameters=values)

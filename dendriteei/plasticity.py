@@ -255,6 +255,19 @@ def transition_probabilities(params: GraupnerBrunel, dt_ms: float, frequency_hz:
     return _transitions(params, *alphas, _duration_s(frequency_hz, n_pairs))
 
 
+def transitions_from_time_above(params: GraupnerBrunel, time_above_d_ms: float, time_above_p_ms: float,
+                                period_ms: float, n_pairs: float) -> tuple[float, float]:
+    """(U, D) as :func:`transition_probabilities`, from a measured Ca signal instead of the
+    analytic one: ``time_above_d_ms``, ``time_above_p_ms`` are the times above θ_d and θ_p in one
+    pairing period (``period_ms``), e.g. of a biophysical Ca trace at a steady pairing. GB 2012's
+    analysis needs only these fractions α = T/period."""
+    if not 0.0 <= time_above_p_ms <= time_above_d_ms <= period_ms:
+        raise ParameterError(f"need 0 <= time above θ_p ({time_above_p_ms:g} ms) <= time above θ_d "
+                             f"({time_above_d_ms:g} ms) <= period ({period_ms:g} ms)")
+    duration_s = n_pairs * period_ms / 1000.0
+    return _transitions(params, time_above_d_ms / period_ms, time_above_p_ms / period_ms, duration_s)
+
+
 def change_from_transitions(params: GraupnerBrunel, up: float, down: float) -> float:
     """w_after/w_before of a population with a fraction β DOWN (w = 1) and 1 − β UP
     (w = b), given the transition probabilities U and D (GB 2012)."""

@@ -284,6 +284,31 @@ def plot_stdp(result):
     return fig
 
 
+def plot_synaptic_calcium(result):
+    """Spine Ca peak (µM) of one EPSP, one bAP and each pairing against the site's path distance,
+    and the dendritic (shaft) Ca of one bAP (nM), per region (marker)."""
+    df = result.summary.copy()
+    df["region"] = df.site.str.split("@").str[0].str.split(":").str[0]
+    markers = {region: m for region, m in zip(df.region.unique(), "osD^v<>ph")}
+    fig, (spine, shaft) = plt.subplots(1, 2, figsize=(9, 3.6))
+    events = [("epsp", np.nan, "EPSP"), ("bap", np.nan, "bAP")] + [
+        ("pair", dt, f"pair Δt = {dt:+g} ms") for dt in sorted(df.delta_t_ms.dropna().unique())]
+    for k, (event, dt, label) in enumerate(events):
+        part = df[(df.event == event) & ((df.delta_t_ms == dt) | (np.isnan(dt) & df.delta_t_ms.isna()))]
+        for region, rows in part.groupby("region"):
+            spine.plot(rows.distance_um, rows.spine_ca_uM, markers[region], color=f"C{k}", ms=5,
+                       label=label if region == part.region.iloc[0] else None)
+    spine.set(xlabel="path distance (µm)", ylabel="spine Ca peak (µM above rest)", title="spine head (dei_glu)")
+    spine.legend(frameon=False, fontsize=7)
+    bap = df[df.event == "bap"].dropna(subset=["shaft_ca_nM"])
+    for region, rows in bap.groupby("region"):
+        shaft.plot(rows.distance_um, rows.shaft_ca_nM, markers[region], color="C1", ms=5, label=region)
+    shaft.set(xlabel="path distance (µm)", ylabel="shaft [Ca]i peak (nM above rest)", title="dendrite, one bAP")
+    shaft.legend(frameon=False, fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
 def plot_istdp_window(result):
     """Δw of one isolated pre/post pair against Δt = t_post − t_pre, per iSTDP window: simulated
     (markers) and analytic (line), the layout of Box 1 of Wu, Miehl & Gjorgjieva 2022."""

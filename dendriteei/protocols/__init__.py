@@ -6,7 +6,7 @@ from typing import Callable
 
 from ..parameters import ParameterError
 from . import bac_firing, bap_attenuation, inhibitory_balance, istdp_homeostatic, istdp_window, stdp
-from . import bap_gating, dendritic_balance, shouval_stdp, stdp_flip
+from . import bap_gating, dendritic_balance, shouval_stdp, stdp_flip, synaptic_calcium
 from .common import ProtocolResult, RunParams
 
 
@@ -48,6 +48,11 @@ PROTOCOLS = {
         Protocol("bap-gating", bap_gating.BapGatingParams, bap_gating.run, _figure("plot_bap_gating"),
                  "Wilmes 2016: one timed inhibitory input gates the bAP (or the BAC Ca spike) beyond it",
                  quick=(('settle_ms', 100.0), ('inhibition_g_nS', (0.0, 40.0)), ('inhibition_onset_ms', (-1.0,)), ('window_ms', 40.0))),
+        Protocol("synaptic-calcium", synaptic_calcium.SynapticCalciumParams, synaptic_calcium.run,
+                 _figure("plot_synaptic_calcium"),
+                 "spine and dendritic Ca of one EPSP, one bAP and their pairings along the cell (µM, nM)",
+                 quick=(('settle_ms', 100.0), ('sites', ('trunk@150um', 'oblique:0@0.5')), ('delta_ts_ms', (10.0,)),
+                        ('window_ms', 100.0))),
         Protocol("stdp", stdp.StdpParams, stdp.run, _figure("plot_stdp"),
                  "pre/post pairings over spike timings: Δw, ρ, Ca peak and time above θ_d/θ_p",
                  quick=(('settle_ms', 100.0), ('delta_ts_ms', (-10.0, 10.0)), ('n_pairs', 2), ('frequency_hz', 10.0))),

@@ -29,7 +29,7 @@ from ..cells import HOT_ZONE_FROM_NEXUS_UM
 from ..engine import Simulation, Site, build
 from ..interneurons import preset
 from ..latency import spike_latency_ms
-from ..pairing import PairingSettings, calibrate_thresholds, post_latency_ms, run_timing
+from ..pairing import PairingSettings, calibrate_thresholds, pair_onsets_ms, post_latency_ms, run_timing
 from ..parameters import ParameterError, parameter
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, parse_site, site_branches
@@ -316,21 +316,28 @@ def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion
 
 #: Plastic synapses of the pairing test: one beyond the oblique inhibition (the longest oblique,
 #: oblique_0: the gated branch) and one at the same place on the sister branch, the next longest
-#: oblique (oblique_1, ungated). (branch selector, x): see dendriteei.sites.
+#: oblique (oblique_1, ungated). (branch selector, x): see dendriteei.sites. With the distal EPSP
+#: (Ca-spike gating) the plastic synapse sits in the middle of the hot zone instead.
 PAIRING_SITES = (("oblique:0/length", 0.9), ("oblique:1/length", 0.9))
 
 
 def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductances_nS: tuple, onset_ms: float,
-                  delta_t_ms: float = 10.0, sites: tuple = PAIRING_SITES, spec=None) -> pd.DataFrame:
+                  delta_t_ms: float = 10.0, sites: tuple | None = None, spec=None) -> pd.DataFrame:
     """STDP pairing (biophysical Ca) at plastic synapses on ``sites`` ((branch, x) pairs; the branch
-    a name or a selector such as 'oblique:0', see :func:`.common.site_branches`), without
-    inhibition and with the inhibition of ``params`` at each conductance (nS) of conductances_nS,
-    onset relative to every somatic spike. One row per synapse and conductance (0: control):
-    change, ρ, Ca peak, θ_d, θ_p, time above them, and whether the synapse lies beyond the
-    inhibitory synapse."""
+    a name or a selector such as 'oblique:0', see :func:`.common.site_branches`; default
+    PAIRING_SITES, or the hot-zone centre when ``params.distal_epsp``), without inhibition and with
+    the inhibition of ``params`` at each conductance (nS) of conductances_nS, onset relative to every
+    somatic spike. With ``params.distal_epsp`` every pairing also gets the distal EPSP of BAC firing
+    (epsp_site, epsp_peak_nA, epsp_delay_ms after the somatic pulse). One row per synapse and
+    conductance (0: control): change, ρ, Ca peak, θ_d, θ_p, time above them, and whether the
+    synapse lies beyond the inhibitory synapse."""
     spec = spec or cell_spec(params.cell)
-    sites = tuple(zip(site_branches(spec, (b for b, _ in sites), "sites"), (x for _, x in sites)))
     cell = build(spec)
+    if sites is None and params.distal_epsp:
+        hot_zone = next(site for site in recording_sites(spec, params) if site.name == "hot_zone")
+        sites = (cell.branch_of(hot_zone),)
+    sites = tuple(zip(site_branches(spec, (b for b, _ in sites or PAIRING_SITES), "sites"),
+                      (x for _, x in sites or PAIRING_SITES)))
     barrier = inhibition_site(params)
     beyond = [cell.is_beyond(Site(f"{b}@{x}", branch=b, x=x), barrier) for b, x in sites]
     inhibition_at = cell.branch_of(barrier)
@@ -339,14 +346,15 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
     latency = post_latency_ms(spec, pairing)
     thresholds = [calibrate_thresholds(spec, replace(pairing, synapse_branch=b, synapse_x=x))
                   for b, x in sites]
-    period = 1000.0 / pairing.frequency_hz
-    spike_times = tuple(pairing.settle_ms + k * period + latency + onset_ms for k in range(pairing.n_pairs))
+    spike_times = tuple(pair_onsets_ms(pairing, pairing.settle_ms) + latency + onset_ms)
+    epscs = ((epsp_site(params), params.epsp_peak_nA, params.epsp_delay_ms),) if params.distal_epsp else ()
     frames = []
     for g in (0.0, *conductances_nS):
         extra = ()
         if g > 0:
             extra = (inhibition_group(params, inhibition_at, g, spike_times),)
-        rows = run_timing(spec, pairing, delta_t_ms, latency, thresholds, extra_groups=extra, sites=sites)
+        rows = run_timing(spec, pairing, delta_t_ms, latency, thresholds, extra_groups=extra, sites=sites,
+                          epscs=epscs)
         rows.insert(0, "g_nS", g)
         rows.insert(1, "onset_ms", onset_ms)
         rows.insert(2, "site", [f"{b}:{x:g}" for b, x in sites])
@@ -355,18 +363,10 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
     summary = pd.concat(frames, ignore_index=True)
     summary.insert(0, "location", params.inhibition_location)
     summary.insert(1, "kinetics", params.inhibition_kinetics)
+    summary.insert(2, "distal_epsp", params.distal_epsp)
     return summary
 
 
-def onset_grid(first_ms: float, last_ms: float, step_ms: float) -> tuple:
-    """Onsets from first_ms to last_ms inclusive (ms)."""
-    count = int(round((last_ms - first_ms) / step_ms)) + 1
-    return tuple(float(first_ms + k * step_ms) for k in range(count))
-
-
-#: Settings of the headline measurements: bAP gating by oblique PV-like inhibition, Ca-spike
-#: gating by SST-like inhibition at the start of the hot zone, somatic AP control by
-#: perisomatic PV-like inhibition. Thresholds at onset −1 ms; windows at 1.5 × threshold.
 HEADLINE_CASES = {
     "bap": {"inhibition_location": "oblique", "inhibition_kinetics": "pv", "distal_epsp": False},
     "ca_spike": {"inhibition_location": "distal_trunk", "inhibition_kinetics": "sst", "distal_epsp": True},

@@ -3,8 +3,8 @@
 The synapse runs the paper's rule (rule 2, dW/dt = η(Ca)(Ω(Ca) − λW)) on biophysical Ca
 (ca_mode 1: Ca carried by the synapse's own NMDA current). The postsynaptic site is voltage
 clamped to the paper's dendritic voltage: rest plus, after each postsynaptic spike, the
-back-propagating AP with a fast and a slow (after-depolarising) component. The NMDA Ca gain is
-set once, as in the clamped-pairing check, so that pairing at −62.5 mV (the paper's LTD onset,
+back-propagating AP with a fast and a slow (after-depolarising) component. The Ca scale (the
+spine volume, to which the Ca is inversely proportional) is set once, as in the clamped-pairing check, so that pairing at −62.5 mV (the paper's LTD onset,
 Fig. 3A) brings Ca to α₁; the STDP curve then follows without further tuning. The paper's
 1 mV EPSP (Figs. 2, 3C) is left out: the clamp holds the site at its command.
 
@@ -12,12 +12,12 @@ Timing convention (as :mod:`.stdp` and the paper's Fig. 3C): Δt = t_post − t_
 when the presynaptic spike comes first; t_post is the postsynaptic spike, whose bAP reaches the
 synapse ``bap_delay_ms`` later.
 
-Two departures, both parameters: the synapse's reversal e is set to the paper's Ca reversal
-(130 mV), because dei_glu draws its Ca from its NMDA current, which with e = 0 mV carries no Ca
-while the bAP is above 0 mV (then pre→post gives no LTP: W ratio 0.31 at +10 ms); under the
-clamp e acts on nothing else. And the NMDA current decays with dei_glu's single 43 ms time
-constant, not the paper's 50 and 200 ms: the model's LTP window ends ≈ 5 ms and its second LTD
-window ≈ 25 ms earlier than the paper's (tests/test_shouval_stdp.py).
+One departure, a parameter: the NMDA current decays with dei_glu's single 43 ms time constant,
+not the paper's 50 and 200 ms: the model's LTP window ends earlier than the paper's
+(tests/test_shouval_stdp.py). The NMDA Ca enters with dei_glu's GHK driving force (the paper:
+linear towards 130 mV); both keep bringing Ca while the bAP is above 0 mV. The synapse's
+spine-head VDCCs are switched off (the paper's Ca is NMDA Ca only) and its Ca decays with the
+paper's 50 ms.
 
 Paper values are those of its Methods as transcribed by the independent reimplementation
 folmez/CaDP-MatLab (BPAP.m, update_Ca.m, CaDP.m 'VST' = Fig. 3C); we did not see the PDF.
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .. import plasticity
-from ..catalogue import GLU_CA_MODES, GLU_NMDA_CA_GAIN, GLU_RULES
+from ..catalogue import GLU_CA_MODES, GLU_RULES, GLU_SPINE_VOLUME_UM3
 from ..engine import Simulation, Site, build
 from ..parameters import ParameterError, parameter
 from ..spec import MEMBRANE
@@ -67,18 +67,14 @@ class ShouvalStdpParams(RunParams):
     bap_tau_slow_ms: float = parameter(25.0, "ms", 0.1, 500.0, "decay of the slow bAP component (25 ms)")
     bap_delay_ms: float = parameter(2.0, "ms", 0.0, 20.0, "spike → bAP arrival at the synapse (2 ms)")
     # Shouval 2002 Methods (CaDP-MatLab update_Ca.m: tau_Ca = 50 ms)
-    tau_ca_ms: float = parameter(50.0, "ms", 1.0, 1000.0, "Ca decay time constant (Shouval 2002: 50 ms)")
+    tau_ca_ms: float = parameter(50.0, "ms", 1.0, 1000.0, "Ca decay time constant (Shouval 2002: 50 ms; "
+                                 "dei_glu tau_spine)")
     # The paper's NMDA current decays with 50 ms and 200 ms in equal parts (CaDP-MatLab
     # NMDAr_calcium_current.m); dei_glu has a single decay, its default 43 ms (Markram et al. 2015).
     tau_d_nmda_ms: float = parameter(43.0, "ms", 1.0, 1000.0, "NMDA decay of dei_glu (default 43 ms; paper 50/200 ms)")
-    # Shouval 2002 Methods (CaDP-MatLab NMDAr_calcium_current.m: V_r = 130 mV): the NMDA Ca current
-    # is G·B(V)·(V − V_r). dei_glu computes its Ca from its NMDA current, which reverses at its
-    # parameter e; under the clamp that current does not act on the voltage, so e = V_r gives the
-    # paper's Ca influx (0 mV: the dei_glu default, Ca influx stops while the bAP is above 0 mV).
-    ca_reversal_mV: float = parameter(130.0, "mV", -50.0, 200.0,
-                                      "reversal of the synapse's NMDA Ca current (paper: 130 mV; dei_glu: 0)")
-    nmda_ca_gain: float = parameter(0.0, "µM/(nA·ms)", 0.0, 1e6,
-                                    "NMDA Ca gain (0: set so that pairing at −62.5 mV peaks at α₁)")
+    spine_volume_um3: float = parameter(0.0, "µm³", 0.0, 100.0,
+                                        "spine volume setting the Ca scale (0: set so that pairing at −62.5 mV "
+                                        "peaks at α₁)")
 
     def check(self) -> None:
         """Cross-parameter rules (ParameterError): each Δt fits in half the pairing period."""
@@ -141,7 +137,7 @@ def site_spec(spec, params: ShouvalStdpParams):
     return spec.replace(v_init_mV=params.v_rest_mV)
 
 
-def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float, gain: float,
+def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float, volume_um3: float,
              hold_mV: float | None = None) -> dict:
     """One run: pre spikes at pre_ms on a dei_glu synapse, its site clamped to rest + bAPs
     (or held at hold_mV). Returns W before/after, the Ca trace peak and the traces."""
@@ -154,9 +150,8 @@ def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float,
             t_cmd, v_cmd = np.array([0.0, t_stop_ms + 1.0]), np.array([hold_mV, hold_mV])
         sim.voltage_command(soma, t_cmd, v_cmd)
         values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"],
-                  "vgcc_gain": 0.0,                # Ca from this synapse's NMDA current only (as the paper)
-                  "tau_ca": params.tau_ca_ms, "tau_d_nmda": params.tau_d_nmda_ms, "nmda_ca_gain": gain,
-                  "e": params.ca_reversal_mV,
+                  "gbar_vdcc": 0.0,                # Ca from this synapse's NMDA current only (as the paper)
+                  "tau_spine": params.tau_ca_ms, "tau_d_nmda": params.tau_d_nmda_ms, "vol_spine": volume_um3,
                   # rule 1's thresholds are unused by rule 2: out of reach, so no WATCH events
                   "theta_d": 1e9, "theta_p": 1e9}
         group = SynapseGroup("syn", "soma", "dei_glu", (ExplicitSpikes(tuple(pre_ms)),), parameters=values)
@@ -170,15 +165,15 @@ def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float,
     return out
 
 
-def calibrate_gain(spec, params: ShouvalStdpParams) -> float:
-    """NMDA Ca gain (µM per nA·ms) at which one presynaptic spike at a site clamped to
-    −62.5 mV (Shouval 2002 Fig. 3A: LTD onset) gives a Ca peak of α₁ = 0.35 µM. c is linear
-    in the gain, so one run suffices."""
+def calibrate_volume(spec, params: ShouvalStdpParams) -> float:
+    """Spine volume (µm³) at which one presynaptic spike at a site clamped to −62.5 mV (Shouval
+    2002 Fig. 3A: LTD onset) gives a Ca peak of α₁ = 0.35 µM. c is inversely proportional to the
+    volume, so one run suffices."""
     probe = _pairing(spec, params, (params.settle_ms,), (), params.settle_ms + 500.0,
-                     GLU_NMDA_CA_GAIN, hold_mV=LTD_ONSET_MV)
+                     GLU_SPINE_VOLUME_UM3, hold_mV=LTD_ONSET_MV)
     if not probe["c_peak_uM"] > 0:
-        raise ParameterError("no NMDA Ca at −62.5 mV: cannot calibrate the Ca gain")
-    return GLU_NMDA_CA_GAIN * _SHOUVAL.alpha1_uM / probe["c_peak_uM"]
+        raise ParameterError("no NMDA Ca at −62.5 mV: cannot calibrate the Ca scale")
+    return GLU_SPINE_VOLUME_UM3 * probe["c_peak_uM"] / _SHOUVAL.alpha1_uM
 
 
 def pair_times(params: ShouvalStdpParams, delta_t_ms: float) -> tuple[np.ndarray, np.ndarray, float]:
@@ -190,12 +185,12 @@ def pair_times(params: ShouvalStdpParams, delta_t_ms: float) -> tuple[np.ndarray
     return pre, pre + delta_t_ms, params.settle_ms + params.n_pairs * period + abs(delta_t_ms)
 
 
-def run_timing(spec, params: ShouvalStdpParams, delta_t_ms: float, gain: float) -> tuple[dict, pd.DataFrame]:
+def run_timing(spec, params: ShouvalStdpParams, delta_t_ms: float, volume_um3: float) -> tuple[dict, pd.DataFrame]:
     """One Δt: the summary row and the traces (synaptic Ca in µM, clamped soma voltage in mV) from
     50 ms before to 300 ms after the earlier spike of the last pairing (t_ms relative to it)."""
     _check_timing(delta_t_ms, params.frequency_hz)
     pre, post, t_stop = pair_times(params, delta_t_ms)
-    out = _pairing(spec, params, pre, post, t_stop, gain)
+    out = _pairing(spec, params, pre, post, t_stop, volume_um3)
     t, c = out["t"], out["c"]
     alpha1, alpha2 = _SHOUVAL.alpha1_uM, _SHOUVAL.alpha2_uM
     # time in the LTD band (α₁ < c < α₂) and above α₂ over the protocol (c resampled every 0.05 ms)
@@ -205,7 +200,7 @@ def run_timing(spec, params: ShouvalStdpParams, delta_t_ms: float, gain: float) 
            "change": out["w_after"] / out["w_before"], "c_peak_uM": out["c_peak_uM"],
            "time_ltd_band_ms": float(np.sum((cg > alpha1) & (cg < alpha2)) * 0.05),
            "time_above_alpha2_ms": float(np.sum(cg >= alpha2) * 0.05),
-           "nmda_ca_gain": gain, "n_pairs": params.n_pairs, "frequency_hz": params.frequency_hz}
+           "spine_volume_um3": volume_um3, "n_pairs": params.n_pairs, "frequency_hz": params.frequency_hz}
     last = min(pre[-1], post[-1])
     keep = (t >= last - 50.0) & (t <= last + 300.0)
     trace = pd.concat([pd.DataFrame({"site": site, "variable": variable, "unit": unit, "distance_um": 0.0,
@@ -219,10 +214,10 @@ def run(params: ShouvalStdpParams = ShouvalStdpParams(), spec=None) -> ProtocolR
     """Shouval STDP curve: one row per Δt (W after/before, Ca peak, time in the LTD band and
     above α₂); traces: Ca and voltage around the last pairing of each Δt."""
     spec = spec or cell_spec(params.cell)
-    gain = params.nmda_ca_gain or calibrate_gain(spec, params)
+    volume = params.spine_volume_um3 or calibrate_volume(spec, params)
     rows, traces = [], []
     for dt in params.delta_ts_ms:
-        row, trace = run_timing(spec, params, float(dt), gain)
+        row, trace = run_timing(spec, params, float(dt), volume)
         rows.append(row)
         traces.append(trace)
     return ProtocolResult(pd.DataFrame(rows), pd.concat(traces, ignore_index=True))

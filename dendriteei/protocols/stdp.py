@@ -21,7 +21,8 @@ import pandas as pd
 from .. import plasticity
 from ..catalogue import GLU_CA_MODES, GLU_RULES
 from ..engine import Site, build
-from ..pairing import PairingSettings, calibrate_thresholds, check_onset, post_latency_ms, run_timing
+from ..pairing import (PairingSettings, calibrate_thresholds, check_onset, check_trains, post_latency_ms,
+                       run_timing, shouval_scaled)
 from ..parameters import ParameterError, parameter
 from ..spec import SpecError
 from .common import ProtocolResult, RunParams, cell_spec, check_regions
@@ -60,6 +61,10 @@ class StdpParams(RunParams):
                               "spike timings Δt = t_post − t_pre")
     n_pairs: int = parameter(_PAIRING.n_pairs, "", 1, 1000, "number of pairings (GB 2012 Fig. 2: 60)")
     frequency_hz: float = parameter(_PAIRING.frequency_hz, "Hz", 0.01, 100.0, "pairing frequency")
+    pairs_per_train: int = parameter(_PAIRING.pairs_per_train, "", 0, 1000, "pairs per train (0: one train of "
+                                     "n_pairs; Sjöström et al. 2001: 5)")
+    train_interval_s: float = parameter(_PAIRING.train_interval_s, "s", 0.01, 1000.0,
+                                        "interval between train onsets (Sjöström et al. 2001: 10 s)")
     post_spikes: int = parameter(_PAIRING.post_spikes, "", 1, 10, "somatic spikes per pairing (burst)")
     post_isi_ms: float = parameter(_PAIRING.post_isi_ms, "ms", 2.0, 100.0, "interval between burst spikes")
     post_amplitude_nA: float = parameter(_PAIRING.post_amplitude_nA, "nA", 0.0, 20.0,
@@ -85,10 +90,11 @@ class StdpParams(RunParams):
                                       "θ_d = a·C_pre_peak + b·C_post_peak (form of Chindemi et al. 2022)")
     theta_p_coeffs: tuple = parameter(_PAIRING.theta_p_coeffs, "", 0.0, 100.0,
                                       "θ_p = a·C_pre_peak + b·C_post_peak (form of Chindemi et al. 2022)")
-    biophysical_gamma_d: float = parameter(_PAIRING.biophysical_gamma_d, "", 0.0, 1e4,
-                                           "γ_d in biophysical mode (Chindemi et al. 2022)")
-    biophysical_gamma_p: float = parameter(_PAIRING.biophysical_gamma_p, "", 0.0, 1e4,
-                                           "γ_p in biophysical mode (Chindemi et al. 2022)")
+    spine_volume_um3: float = parameter(_PAIRING.spine_volume_um3, "µm³", 0.0, 100.0,
+                                        "spine-head volume, the biophysical Ca scale (0: dei_glu's 0.087 µm³, "
+                                        "or with the Shouval rule set from shouval_pre_ca_uM)")
+    shouval_pre_ca_uM: float = parameter(_PAIRING.shouval_pre_ca_uM, "µM", 0.01, 10.0,
+                                         "Shouval rule: Ca peak of a lone EPSP (< α₁ = 0.35 µM: no change)")
     seed: int = parameter(_PAIRING.seed, "", 0, 2**31 - 1, "seed of the noise (each Δt's streams are hashed "
                           "from it and the other settings: dendriteei.pairing.noise_seed)")
 
@@ -107,6 +113,7 @@ class StdpParams(RunParams):
                 raise ParameterError(f"preset = {self.preset!r} sets {name} = {value!r}; {name} = "
                                      f"{getattr(self, name)!r} conflicts with it: leave {name} unset "
                                      "or use preset = 'none'")
+        check_trains(pairing_settings(self))
         if self.theta_d > 0 and self.theta_p > 0 and self.theta_p < self.theta_d:
             raise ParameterError(f"theta_p = {self.theta_p} µM must not be below theta_d = {self.theta_d} µM")
 
@@ -151,7 +158,7 @@ def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
     spec = spec or cell_spec(params.cell)
     check_regions(spec, synapse_region=params.synapse_region)
     check_placement(spec, params)
-    settings = pairing_settings(params)
+    settings = shouval_scaled(spec, pairing_settings(params))
     latency = post_latency_ms(spec, settings)
     thresholds = None
     if params.ca_mode == "biophysical":

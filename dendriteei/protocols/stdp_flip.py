@@ -28,9 +28,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..catalogue import GABA_WINDOWS, GLU_NMDA_CA_GAIN, GLU_VGCC_GAIN
+from ..catalogue import GABA_WINDOWS
 from ..interneurons import preset
-from ..pairing import PairingSettings, calcium_peaks, post_latency_ms, run_timing, thresholds
+from ..pairing import PairingSettings, calcium_peaks, post_latency_ms, run_timing, shouval_volume, thresholds
 from ..parameters import ParameterError, parameter, shown
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, site_branches
@@ -115,10 +115,9 @@ def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
              for site in set(plastic_sites(params, spec))}
     sites = plastic_sites(params, spec)
     site_values = ()
-    if rule == "shouval":   # the dei_glu default Ca gains (catalogue), scaled together
-        scales = [params.shouval_pre_ca_uM / peaks[site][0] for site in sites]
-        site_values = tuple({"nmda_ca_gain": GLU_NMDA_CA_GAIN * k, "vgcc_gain": GLU_VGCC_GAIN * k}
-                            for k in scales)
+    if rule == "shouval":   # the Ca scale: spine volume per site (pairing.shouval_volume)
+        site_values = tuple({"vol_spine": shouval_volume(peaks[site][0], params.shouval_pre_ca_uM)}
+                            for site in sites)
     return Calibration(latency, tuple(thresholds(pairing, peaks[site]) for site in sites), site_values)
 
 

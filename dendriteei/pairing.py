@@ -144,10 +144,14 @@ def predicted_transitions(settings: PairingSettings, time_above_d_ms: float, tim
     pairings) from the time (ms) its Ca spent above θ_d and θ_p in the first ``measured_pairs``
     pairings (e.g. 2 pairings, or one train of pairs_per_train): GB's analysis needs only the
     fractions of time above the thresholds, here measured instead of computed. Valid when the
-    protocol repeats identical pairings (or trains) from rest."""
+    protocol repeats identical pairings (or trains) from rest. Without ``settings.noise`` σ = 0,
+    so U and D are 0 or 1."""
     per_pairing_ms = (settings.train_interval_s * 1000.0 / settings.pairs_per_train if settings.pairs_per_train > 0
                       else 1000.0 / settings.frequency_hz)
-    return plasticity.transitions_from_time_above(plasticity.graupner_brunel(settings.gb_set), time_above_d_ms,
+    gb = plasticity.graupner_brunel(settings.gb_set)
+    if not settings.noise:
+        gb = replace(gb, sigma=0.0)
+    return plasticity.transitions_from_time_above(gb, time_above_d_ms,
                                                   time_above_p_ms, measured_pairs * per_pairing_ms,
                                                   settings.n_pairs / measured_pairs)
 

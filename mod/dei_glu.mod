@@ -58,7 +58,8 @@ Plasticity (rule)
                           + gamma_p (1 - rho) above_p - gamma_d rho above_d
                           + sigma sqrt(tau_rho) sqrt(above_d + above_p) eta(t)
      above_d, above_p (0/1) follow c > theta_d, c > theta_p; they are switched
-     by WATCH events. With the fixed step a crossing takes effect at the end
+     by WATCH events (ca_mode 1: up at theta, down at theta*(1 - watch_margin);
+     every crossing re-arms all four WATCHes). With the fixed step a crossing takes effect at the end
      of its step. With CVODE set h.CVode().condition_order(2), so that the
      crossing time is interpolated within the step; with the default order 1
      it takes effect at the end of the (possibly long) CVODE step, which
@@ -122,7 +123,7 @@ NEURON {
     RANGE ca_mode, tau_ca, C_pre, C_post, D
     RANGE vol_spine, kappa_spine, tau_spine, ca_rest, pf_nmda, v_pf
     RANGE gbar_vdcc, vhalf_m_vdcc, k_m_vdcc, tau_m_vdcc, vhalf_h_vdcc, k_h_vdcc, tau_h_vdcc
-    RANGE rule, above_d, above_p
+    RANGE rule, above_d, above_p, watch_margin
     RANGE rho0, theta_d, theta_p, gamma_d, gamma_p, tau_rho, rho_star, sigma, noise_interval
     RANGE w0_shouval, alpha1, alpha2, beta1, beta2, P1, P2, P3, P4, lambda_shouval
     GLOBAL mg_k, mg_slope
@@ -188,6 +189,7 @@ PARAMETER {
     rho_star = 0.5 (1)            : unstable fixed point of the cubic, Graupner & Brunel 2012 (all sets)
     sigma = 2.8284 (1)            : noise amplitude, Graupner & Brunel 2012 (set DP)
     noise_interval = 1 (ms)       : interval of the noise kicks (discretisation of the white noise; not the integration step)
+    watch_margin = 1e-4 (1)       : ca_mode 1: down-crossings detected at theta*(1 - watch_margin) (numerical hysteresis; a c falling at 0.1 uM/ms crosses the margin in ~2 us)
     : Shouval, Bear & Cooper 2002 PNAS 99:10831 (c in uM)
     w0_shouval = 0.25 (1)         : initial W = Omega(0)/lambda_shouval, the resting fixed point of the rule
     alpha1 = 0.35 (uM)            : Omega, Shouval et al. 2002
@@ -336,11 +338,11 @@ NET_RECEIVE(weight (1), kind (1)) {
         }
     } else if (flag == 1) {
         if (ca_mode == 1) {
-            : continuous c: threshold crossings located by WATCH
+            : continuous c: threshold crossings located by WATCH (see arm_watches below)
             WATCH (c > theta_d) 3
-            WATCH (c < theta_d) 4
+            WATCH (c < theta_d*(1 - watch_margin)) 4
             WATCH (c > theta_p) 5
-            WATCH (c < theta_p) 6
+            WATCH (c < theta_p*(1 - watch_margin)) 6
         }
         : a WATCH fires on a false -> true change only: take the present state now
         if (c > theta_d) {
@@ -402,6 +404,15 @@ NET_RECEIVE(weight (1), kind (1)) {
         } else {
             above_p = 0
         }
+        : re-arm every WATCH from the present state (executing WATCH statements replaces the
+        : instance's active ones): with a Ca peak tangent to a threshold, a down-crossing was
+        : otherwise missed and the flag stayed on for the rest of the run. The down-crossings
+        : sit watch_margin below the thresholds, so that a crossing delivered at an
+        : interpolated time with c a round-off below the threshold still arms its partner.
+        WATCH (c > theta_d) 3
+        WATCH (c < theta_d*(1 - watch_margin)) 4
+        WATCH (c > theta_p) 5
+        WATCH (c < theta_p*(1 - watch_margin)) 6
         if (ticking == 0 && rule == 1 && sigma > 0 && above_d + above_p > 0) {
             ticking = 1
             acc = 0

@@ -7,11 +7,14 @@ explored bound our tolerances: inhibitory weights 0–0.1 µS (allornone.py, Fig
 within ±5 ms of the AP (timing.py, Figs. 3–4). Where a qualitative word needs a number
 ("abrupt", "much lower", "much wider") the test states the one it uses.
 """
+from dataclasses import replace
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from dendriteei import analysis
-from dendriteei.pairing import PairingSettings
+from dendriteei.pairing import PairingSettings, predicted_transitions
 from dendriteei.protocols import bap_gating as bg
 
 OBLIQUE = bg.BapGatingParams()                     # PV-like inhibition on oblique_0
@@ -147,25 +150,51 @@ def test_perisomatic_inhibition_controls_the_spike_not_a_branch():
     assert (by_site.drop("soma") > 0.95).all()
 
 
+def _transitions(rows: pd.DataFrame, pairing: PairingSettings) -> pd.DataFrame:
+    """Graupner & Brunel 2012's analytic (U, D) over 60 pairings at 1 Hz from the time above θ_d,
+    θ_p in the rows' first pairings (pairing.predicted_transitions; σ = 0: 0 or 1)."""
+    full = replace(pairing, n_pairs=60)
+    out = [predicted_transitions(full, r.time_above_d_ms, r.time_above_p_ms, pairing.n_pairs)
+           for r in rows.itertuples()]
+    return rows.assign(U=[u for u, _ in out], D=[d for _, d in out])
+
+
 @pytest.mark.slow
 def test_gating_switches_off_ltp_only_at_gated_synapses(bap_threshold):
-    """Wilmes 2016 (plasticity switched off at gated synapses), Graupner–Brunel rule on the
-    biophysical Ca: a pre→post pairing (+10 ms) drives the gated (oblique_0) and the ungated
-    (oblique_1) synapse above θ_p in control; with oblique inhibition of 150 nS the gated
-    synapse's Ca stays below θ_p (time above θ_p exactly 0, so ρ cannot rise: no LTP), while the
-    ungated synapse keeps ≥ 80 % of its time above θ_p. Two pairings suffice for this check;
-    protocols/bap_gating.py runs the 60 pairings and reports Δw. Note: 150 nS is ≈ 4 × the
-    bAP-block threshold: the blocked bAP's passive remnant still unblocks NMDA receptors."""
-    rows = bg.gated_pairing(OBLIQUE, PairingSettings(n_pairs=2), (150.0,), ONSET_MS)
+    """Wilmes et al. 2016 (PLoS Comput Biol 12:e1004768: inhibition gates the bAP all-or-none and
+    so switches plasticity): pre→post pairing (+10 ms) potentiates both oblique synapses in control
+    (GB rule, biophysical Ca, 60 pairings at 1 Hz: U = 1); with the oblique inhibition at 1.2 × the
+    bAP-block threshold (the issue's bound) the gated synapse's Ca never reaches θ_p (no LTP:
+    U = 0), while the synapse on the sister branch still potentiates (U = 1). The 60-pairing
+    outcome is GB's analytic solution from the time above θ_d, θ_p in two simulated pairings."""
+    pairing = PairingSettings(n_pairs=2)
+    g = 1.2 * bap_threshold
+    rows = _transitions(bg.gated_pairing(OBLIQUE, pairing, (g,), ONSET_MS), pairing)
     control = rows[rows.g_nS == 0].set_index("site")
-    inhibited = rows[rows.g_nS == 150.0].set_index("site")
-    assert (control.time_above_p_ms > 0).all()
-    assert inhibited.loc["oblique_0:0.9"].beyond_inhibition
-    assert not inhibited.loc["oblique_1:0.9"].beyond_inhibition
-    assert inhibited.loc["oblique_0:0.9"].time_above_p_ms == 0.0
-    assert inhibited.loc["oblique_0:0.9"].c_peak < inhibited.loc["oblique_0:0.9"].theta_p
-    assert inhibited.loc["oblique_1:0.9"].time_above_p_ms >= 0.8 * control.loc["oblique_1:0.9"].time_above_p_ms
-    assert 150.0 > bap_threshold
+    inhibited = rows[rows.g_nS == g].set_index("site")
+    gated, sister = "oblique_0:0.9", "oblique_1:0.9"
+    assert (control.U == 1.0).all()
+    assert inhibited.loc[gated].beyond_inhibition and not inhibited.loc[sister].beyond_inhibition
+    assert inhibited.loc[gated].time_above_p_ms == 0.0 and inhibited.loc[gated].U == 0.0
+    assert inhibited.loc[sister].U == 1.0
+
+
+@pytest.mark.slow
+def test_ca_spike_gating_switches_off_the_ltp_that_needs_it(ca_threshold):
+    """Wilmes et al. 2016 / Larkum et al. 1999: a tuft synapse beyond the bAP's reach (≈ 920 µm)
+    potentiates under pre→post pairing (+10 ms, 60 at 1 Hz, analytic from two pairings) only when
+    the somatic AP and the distal EPSP evoke a BAC Ca spike (U = 1); with the bAP alone (no
+    distal EPSP) and with SST-like distal trunk inhibition at 1.5 × the Ca-spike threshold (the
+    spike is gone) it does not (U = 0)."""
+    pairing = PairingSettings(n_pairs=2)
+    tuft = (("tuft:0", 0.1),)
+    g = 1.5 * ca_threshold
+    with_spike = _transitions(bg.gated_pairing(CA_SPIKE, pairing, (g,), ONSET_MS, sites=tuft), pairing)
+    bap_only = _transitions(bg.gated_pairing(replace(CA_SPIKE, distal_epsp=False), pairing, (), ONSET_MS,
+                                             sites=tuft), pairing)
+    assert with_spike[with_spike.g_nS == 0].U.iloc[0] == 1.0
+    assert bap_only.U.iloc[0] == 0.0
+    assert with_spike[with_spike.g_nS == g].U.iloc[0] == 0.0
 
 
 @pytest.mark.slow

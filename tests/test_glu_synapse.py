@@ -580,3 +580,29 @@ def test_fixed_step_and_cvode_agree():
     _, reference = gb_reference(jumps, DP, 0.0, 10 * 1000.0 + 50.0, [])
     assert fixed == pytest.approx(reference, abs=1e-3)
     assert variable == pytest.approx(reference, abs=1e-3)
+
+
+@pytest.mark.parametrize("cvode", [False, True])
+@pytest.mark.parametrize("below_peak", [1e-5, 1e-7, -1e-9])
+def test_a_peak_tangent_to_theta_d_does_not_leave_the_flag_on(cvode, below_peak):
+    """ca_mode 1, thresholds handled by WATCH: a Ca peak that only touches θ_d (θ_d a relative
+    1e-5 or 1e-7 below, or 1e-9 above, the peak of a lone EPSP, measured first) leaves above_d off
+    after three EPSPs 1 s apart, and the time above θ_d stays a few ms. Regression: with CVODE and
+    condition_order 2 the down-crossing was missed and the flag stayed on for the rest of the run
+    (time above θ_d ≈ 1 s). Fixed step and CVODE (atol 1e-4, condition_order 2)."""
+    sec = compartment()
+    syn = synapse(sec, ca_mode=GLU_CA_MODES["biophysical"], rule=GLU_RULES["graupner_brunel"], sigma=0.0,
+                  theta_d=1e9, theta_p=1e9)
+    nc = netcon(syn)
+    c = h.Vector().record(syn._ref_c)
+    run(300.0, [(nc, 5.0)])
+    peak = max(c)
+    syn.theta_d, syn.theta_p = peak * (1 - below_peak), 10 * peak
+    if cvode:
+        cv = h.CVode()
+        cv.active(1)
+        cv.atol(1e-4)
+        cv.condition_order(2)
+    run(3000.0, [(nc, 5.0), (nc, 1005.0), (nc, 2005.0)])
+    assert syn.above_d == 0.0
+    assert syn.time_above_d < 10.0

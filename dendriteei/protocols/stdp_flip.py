@@ -1,6 +1,7 @@
 """STDP flipped by (dis)inhibition: the sign of plasticity set by dendritic inhibition.
 
-Plastic dei_glu synapses (biophysical Ca: NMDA Ca + the segment's voltage-gated Ca) sit at a
+Plastic dei_glu synapses (biophysical spine-head Ca: NMDA Ca with its GHK driving force + spine
+R-type VDCCs, µM) sit at a
 proximal and a distal dendritic site, two per site (one starting DOWN, one UP, so that both LTP
 and LTD show in the group change, Graupner & Brunel 2012). They are paired with somatic
 spikes at each Δt (= t_post − t_pre) while inhibition acts near them. Conditions:
@@ -15,11 +16,12 @@ Rossbroich & Zenke 2023; experimentally Paille et al. 2013 J Neurosci 33:9353): 
 lowers the synapse's Ca from above θ_p (LTP) into [θ_d, θ_p] (LTD) and below θ_d (no change,
 "protected"), so (dis)inhibition decides the sign of plasticity for the same spike timing.
 
-Thresholds follow Chindemi et al. 2022 in form (θ = a·C_pre + b·C_post from the Ca peaks of a
-pre-only and a post-only event) with θ_d above the Ca of a lone EPSP, so that presynaptic
-activity alone at rest changes nothing (Shouval et al. 2002 PNAS 99:10831 Fig. 3A: no change
-for pairing below −62.5 mV). For the Shouval rule the synapse's Ca gains are scaled so that a
-lone EPSP at rest peaks at ``shouval_pre_ca_uM`` (below α₁ = 0.35 µM, for the same reason).
+Thresholds are the pairing defaults (:class:`dendriteei.pairing.PairingSettings`): Chindemi et
+al. 2022's form θ = a·C_pre + b·C_post with the Graupner–Brunel DP set's θ_d = C_pre, θ_p = 1.3·C_pre,
+so that a lone EPSP at rest only reaches θ_d and changes nothing (Shouval et al. 2002 PNAS
+99:10831 Fig. 3A: no change for pairing below −62.5 mV). For the Shouval rule the synapse's Ca
+scale (spine volume) is set so that a lone EPSP at rest peaks at ``shouval_pre_ca_uM`` (below
+α₁ = 0.35 µM, for the same reason).
 """
 from __future__ import annotations
 
@@ -64,9 +66,10 @@ class StdpFlipParams(RunParams):
     pv_nS: float = parameter(50.0, "nS", 0.0, 1000.0,
                              "perisomatic PV conductance ('pv'; below the ≈ 150 nS that abolishes the AP)")
     pv_onset_ms: float = parameter(-1.0, "ms", -100.0, 100.0, "PV onset relative to each somatic spike")
-    theta_d_coeffs: tuple = parameter((1.1, 1.0), "", 0.0, 100.0,
-                                      "θ_d = a·C_pre_peak + b·C_post_peak (a > 1: a lone EPSP stays below θ_d)")
-    theta_p_coeffs: tuple = parameter((1.3, 1.0), "", 0.0, 100.0, "θ_p = a·C_pre_peak + b·C_post_peak")
+    theta_d_coeffs: tuple = parameter(PairingSettings.theta_d_coeffs, "", 0.0, 100.0,
+                                      "θ_d = a·C_pre_peak + b·C_post_peak (pairing default: GB DP θ_d = C_pre)")
+    theta_p_coeffs: tuple = parameter(PairingSettings.theta_p_coeffs, "", 0.0, 100.0,
+                                      "θ_p = a·C_pre_peak + b·C_post_peak (pairing default: GB DP θ_p = 1.3·C_pre)")
     shouval_pre_ca_uM: float = parameter(0.3, "µM", 0.0, 10.0,
                                          "Shouval rule: Ca peak of a lone EPSP at rest (< α₁ = 0.35 µM)")
     ltp_above: float = parameter(1.1, "", 1.0, 10.0, "outcome 'LTP' when the change exceeds this")

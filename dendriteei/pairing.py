@@ -168,14 +168,16 @@ def post_latency_ms(spec, settings: PairingSettings) -> float:
                             "post_amplitude_nA")
 
 
-def calcium_peaks(spec, settings: PairingSettings) -> tuple:
-    """(C_pre, C_post): peaks (µM) of the synapse's Ca for one pre-only and one post-only event."""
+def calcium_peaks(spec, settings: PairingSettings, n: int = 1) -> tuple:
+    """(C_pre, C_post): peaks (µM) of the synapse's Ca for one pre-only and one post-only event,
+    with ``n`` synapses at the site receiving the same presynaptic spike (as in a pairing run
+    that puts n synapses there)."""
     peaks = {}
     for event in ("pre", "post"):
         with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
             onset = settings.settle_ms
             source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
-            group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), **placement(settings, 1),
+            group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), n=n, **placement(settings, n),
                                  parameters={**_synapse_parameters(settings, None), "rule": GLU_RULES["none"]})
             sim.add_synapses(group)
             sim.record_synapses("cal", ("c",))

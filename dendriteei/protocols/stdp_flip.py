@@ -32,7 +32,8 @@ import pandas as pd
 
 from ..catalogue import GABA_WINDOWS
 from ..interneurons import preset
-from ..pairing import PairingSettings, calcium_peaks, post_latency_ms, run_timing, shouval_volume, thresholds
+from ..pairing import (PairingSettings, calcium_peaks, post_latency_ms, predicted_transitions, run_timing,
+                       shouval_volume, thresholds)
 from ..parameters import ParameterError, parameter, shown
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, site_branches
@@ -114,9 +115,11 @@ def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
     (each distinct site's pre-only and post-only Ca peaks are simulated once)."""
     pairing = pairing_settings(params, rule)
     latency = post_latency_ms(spec, pairing)
-    peaks = {site: calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]))
-             for site in set(plastic_sites(params, spec))}
     sites = plastic_sites(params, spec)
+    # each site holds a DOWN and an UP synapse driven by the same spikes: calibrate with both
+    peaks = {site: calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]),
+                                 n=sites.count(site))
+             for site in set(sites)}
     site_values = ()
     if rule == "shouval":   # the Ca scale: spine volume per site (pairing.shouval_volume)
         site_values = tuple({"vol_spine": shouval_volume(peaks[site][0], params.shouval_pre_ca_uM)}
@@ -205,6 +208,21 @@ def inhibition_scan(params: StdpFlipParams, conductances_nS, delta_t_ms: float =
     for g in conductances_nS:
         rows += pairing_rows(spec, params, rule, calibration, "sst", delta_t_ms, sst_nS=float(g))
     return pd.DataFrame(rows)
+
+
+def predicted_outcomes(scan: pd.DataFrame, params: StdpFlipParams, measured_pairs: int,
+                       n_pairs: int = 60) -> pd.DataFrame:
+    """``scan`` (GB rule, ``measured_pairs`` pairings simulated) with Graupner & Brunel 2012's
+    analytic outcome of ``n_pairs`` pairings from its time above θ_d, θ_p
+    (:func:`dendriteei.pairing.predicted_transitions`, σ = 0): U, D and predicted_outcome ('LTP' if
+    a DOWN synapse goes UP, 'LTD' if an UP one goes DOWN, else 'none')."""
+    settings = replace(pairing_settings(params, "graupner_brunel"), n_pairs=n_pairs)
+    per_synapse_d = scan.time_above_d_ms.to_numpy()
+    per_synapse_p = scan.time_above_p_ms.to_numpy()
+    out = [predicted_transitions(settings, d, p, measured_pairs) for d, p in zip(per_synapse_d, per_synapse_p)]
+    up, down = np.array([u for u, _ in out]), np.array([d for _, d in out])
+    outcome = np.where(up == 1.0, "LTP", np.where(down == 1.0, "LTD", "none"))
+    return scan.assign(U=up, D=down, predicted_outcome=outcome)
 
 
 def flip_conductance_nS(scan: pd.DataFrame, site: str, to: str = "LTD") -> float:

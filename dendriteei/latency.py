@@ -36,10 +36,10 @@ def spike_latency_ms(spec, numerics, amplitude_nA: float, duration_ms: float, am
 
 def one_spike_pulse(spec, numerics, duration_ms: float, high_nA: float) -> tuple | None:
     """(amplitude nA, duration ms) of a somatic pulse that evokes exactly one spike: of
-    ``duration_ms`` if one exists (:func:`one_spike_amplitude_nA`), else shorter (2, 1, 0.5 ms:
+    ``duration_ms`` if one exists (:func:`one_spike_amplitude_nA`), else shorter (2, 1, 0.5, 0.25 ms:
     a cell that bursts at rheobase for a long pulse fires once for a brief strong one); None if
     none does."""
-    for duration in sorted({duration_ms, *(d for d in (2.0, 1.0, 0.5) if d < duration_ms)}, reverse=True):
+    for duration in sorted({duration_ms, *(d for d in (2.0, 1.0, 0.5, 0.25) if d < duration_ms)}, reverse=True):
         amplitude = one_spike_amplitude_nA(spec, numerics, duration, high_nA * duration_ms / duration)
         if amplitude is not None:
             return amplitude, duration

@@ -37,7 +37,8 @@ Calcium c (ca_mode)
      (Burnashev et al. 1995 J Physiol 485:403); at other voltages the Ca
      part follows GHK:
         ica_nmda = pf_nmda g_nmda (v_pf - e) ghk(v)/ghk(v_pf)
-     (part of i_nmda, so not added to i again).
+     (part of i_nmda, so not added to i again). nmda_ghk = 0 replaces GHK by a
+     linear driving force towards e_ca_linear (Shouval et al. 2002: 130 mV).
      VDCC: R-type channels in the spine head (Sabatini & Svoboda 2000 Nature
      408:589), m^2 h with Boltzmann steady states and fixed time constants
      (the Magee & Johnston 1995 R-type fit used by Chindemi et al. 2022's
@@ -121,7 +122,7 @@ NEURON {
     RANGE tau_r_ampa, tau_d_ampa, gmax0_ampa, gmax1_ampa, efficacy
     RANGE tau_r_nmda, tau_d_nmda, gmax_nmda, mg
     RANGE ca_mode, tau_ca, C_pre, C_post, D
-    RANGE vol_spine, kappa_spine, tau_spine, ca_rest, pf_nmda, v_pf
+    RANGE vol_spine, kappa_spine, tau_spine, ca_rest, pf_nmda, v_pf, nmda_ghk, e_ca_linear
     RANGE gbar_vdcc, vhalf_m_vdcc, k_m_vdcc, tau_m_vdcc, vhalf_h_vdcc, k_h_vdcc, tau_h_vdcc
     RANGE rule, above_d, above_p, watch_margin
     RANGE rho0, theta_d, theta_p, gamma_d, gamma_p, tau_rho, rho_star, sigma, noise_interval
@@ -169,6 +170,8 @@ PARAMETER {
     ca_rest = 7e-5 (mM)           : resting [Ca] in spines 70 nM, Sabatini et al. 2002 (70 +- 29 nM)
     pf_nmda = 0.11 (1)            : fractional Ca current of NMDA receptors at -60 mV, ~11 % (Burnashev et al. 1995 J Physiol 485:403, recombinant NR1-NR2); native 6.8 % in Schneggenburger et al. 1993 Neuron 11:133
     v_pf = -60 (mV)               : voltage at which pf_nmda was measured, Burnashev et al. 1995
+    nmda_ghk = 1 (1)              : 1: NMDA Ca follows GHK; 0: linear towards e_ca_linear (the form of Shouval et al. 2002, of GluSynapse with +40 mV)
+    e_ca_linear = 130 (mV)        : reversal of the linear NMDA Ca current, Shouval et al. 2002 PNAS 99:10831 (V_r = 130 mV)
     : spine-head VDCC, R-type (Sabatini & Svoboda 2000 Nature 408:589), Magee & Johnston 1995 J Physiol 487:67 fit as in GluSynapse (Chindemi et al. 2022)
     gbar_vdcc = 2.83e-4 (uS)      : 0.30 nS/um2 x head area 0.95 um2 (sphere of vol_spine): 4x GluSynapse's 0.0744 nS/um2 (20 channels/um2 of 3.72 pS), the smallest density at which one bAP gives a proximal oblique spine the Ca measured by Sabatini et al. 2002 (1.1 uM, range 0.6-8.2) and of the size of an EPSP's (Koester & Sakmann 1998 PNAS 95:9596)
     vhalf_m_vdcc = -5.9 (mV)      : activation midpoint, GluSynapse (Magee & Johnston 1995, corrected for m^2)
@@ -476,8 +479,13 @@ FUNCTION ghk(vm (mV), ci (mM), co (mM)) (mV) {
 }
 
 FUNCTION nmda_calcium(g (uS), vm (mV), ci (mM)) (nA) {
-    : Ca part of an NMDA current of conductance g (Mg block included): pf_nmda at v_pf, GHK elsewhere
-    nmda_calcium = pf_nmda*g*(v_pf - e)*ghk(vm, ci, cao)/ghk(v_pf, ci, cao)
+    : Ca part of an NMDA current of conductance g (Mg block included): pf_nmda at v_pf, GHK
+    : elsewhere (nmda_ghk = 1) or linear towards e_ca_linear (nmda_ghk = 0)
+    if (nmda_ghk == 1) {
+        nmda_calcium = pf_nmda*g*(v_pf - e)*ghk(vm, ci, cao)/ghk(v_pf, ci, cao)
+    } else {
+        nmda_calcium = pf_nmda*g*(v_pf - e)*(vm - e_ca_linear)/(v_pf - e_ca_linear)
+    }
 }
 
 FUNCTION flux_gain() (uM/ms-nA) {

@@ -4,18 +4,23 @@ results/bap_gating/):
 
     python protocols/bap_gating.py [--out DIR] [--pairs N]
 
-1. bap-gating grid for oblique PV-like inhibition (g 0–80 nS × onsets −6…+3 ms): CSV, PNG, JSON;
+1. bap-gating grid for oblique PV-like inhibition (g 0–40 nS × onsets −6…+3 ms): CSV, PNG, JSON;
 2. the same for SST-like inhibition at the hot zone with the BAC distal EPSP (g 0–2 nS ×
    onsets −30…+10 ms);
 3. threshold conductances (bisection, ±0.05 nS) and timing windows at 1.5 × threshold for bAP,
    Ca-spike and somatic-AP gating: gating_measures.csv;
-4. STDP pairing (+10 ms, N pairs at 1 Hz, default 60) at a gated (oblique_0) and an ungated
-   (oblique_1) synapse without and with oblique inhibition of 40 and 150 nS: pairing.csv.
+4. STDP pairing (+10 ms, N pairs at 1 Hz, default 60, GB rule on biophysical spine Ca) at a gated
+   (oblique_0) and an ungated (oblique_1) synapse without and with oblique inhibition of 1.0 and
+   1.2 × the bAP-block threshold: pairing.csv;
+5. the same at a tuft synapse (tuft_0 at x 0.1, beyond the bAP's reach) with the BAC distal EPSP,
+   without and with SST-like hot-zone inhibition at 1.5 × the Ca-spike threshold, and with the
+   bAP alone (no distal EPSP): pairing_ca_spike.csv.
 
 A single grid is `dendriteei run bap-gating --set ...` (see `dendriteei list`).
 """
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +32,7 @@ from dendriteei.protocols import bap_gating as bg
 from dendriteei.protocols.common import ProtocolResult, cell_spec
 
 GRIDS = {
-    "oblique_pv": bg.BapGatingParams(inhibition_g_nS=(0, 10, 20, 30, 35, 40, 50, 60, 80),
+    "oblique_pv": bg.BapGatingParams(inhibition_g_nS=(0, 5, 10, 12.5, 15, 17.5, 20, 30, 40),
                                      inhibition_onset_ms=bg.onset_grid(-6.0, 3.0, 0.5)),
     "hot_zone_sst_bac": bg.BapGatingParams(inhibition_location="distal_trunk", inhibition_kinetics="sst",
                                            distal_epsp=True, inhibition_g_nS=(0, 0.25, 0.5, 1.0, 2.0),
@@ -56,10 +61,22 @@ def main() -> None:
         rows.append({**measures, "run_time_s": time.perf_counter() - start})
         print(rows[-1], flush=True)
         pd.DataFrame(rows).to_csv(out / "gating_measures.csv", index=False)
+    thresholds = {row["case"]: row["threshold_nS"] for row in rows}
     start = time.perf_counter()
-    pairing = bg.gated_pairing(base, PairingSettings(n_pairs=args.pairs), (40.0, 150.0), -1.0, spec=spec)
+    bap_g = thresholds["bap"]
+    pairing = bg.gated_pairing(base, PairingSettings(n_pairs=args.pairs), (bap_g, 1.2 * bap_g), -1.0, spec=spec)
     write_result("pairing", ProtocolResult(pairing), base, spec, out)
     print(pairing.to_string(index=False), f"\n{time.perf_counter() - start:.0f} s", flush=True)
+    start = time.perf_counter()
+    ca = replace(base, **bg.HEADLINE_CASES["ca_spike"])
+    tuft = (("tuft:0", 0.1),)
+    frames = [bg.gated_pairing(ca, PairingSettings(n_pairs=args.pairs), (1.5 * thresholds["ca_spike"],), -1.0,
+                               sites=tuft, spec=spec),
+              bg.gated_pairing(replace(ca, distal_epsp=False), PairingSettings(n_pairs=args.pairs), (), -1.0,
+                               sites=tuft, spec=spec)]
+    ca_pairing = pd.concat(frames, ignore_index=True)
+    write_result("pairing_ca_spike", ProtocolResult(ca_pairing), ca, spec, out)
+    print(ca_pairing.to_string(index=False), f"\n{time.perf_counter() - start:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

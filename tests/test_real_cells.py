@@ -65,9 +65,9 @@ def test_bac_firing_reports_the_ca_spike_or_its_absence(real):
 
 
 #: One-spike somatic pulses (nA, ms) where the default 1 nA, 5 ms pulse fires a burst, as found by
-#: latency.one_spike_pulse (the Allen cell's rheobase is 0.13 nA; n120 bursts at rheobase for 5,
-#: 2 and 1 ms pulses); the search itself runs in test_too_many_spikes_name_a_one_spike_pulse.
-ONE_SPIKE_PULSES = {"morph_allen_485574832.swc": (0.16, 5.0), "morph_ca1_n120.swc": (1.9, 0.5)}
+#: latency.one_spike_pulse (the Allen cell's rheobase is 0.13 nA; n120 bursts at rheobase for 5, 2, 1
+#: and 0.5 ms pulses); the search itself runs in test_too_many_spikes_name_a_one_spike_pulse.
+ONE_SPIKE_PULSES = {"morph_allen_485574832.swc": (0.16, 5.0), "morph_ca1_n120.swc": (4.0, 0.25)}
 
 
 @pytest.mark.slow
@@ -117,7 +117,7 @@ def test_bap_gating_at_a_chosen_oblique():
         spec = load_morphology(path)
     assert somatic_spike_count(spec, PROTOCOLS["bap-gating"].quick_params(cell=str(path)),
                                *ONE_SPIKE_PULSES[path.name], 45.0) == 1
-    summary = _run("bap-gating", path, spec, soma_amplitude_nA=1.9, soma_duration_ms=0.5,
+    summary = _run("bap-gating", path, spec, soma_amplitude_nA=4.0, soma_duration_ms=0.25,
                    inhibition_site="oblique:1/length@0.1", gated_site="oblique:1/length@0.9",
                    segment_maps=False).summary
     assert (summary.gated_site == "gated").all()

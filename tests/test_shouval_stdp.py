@@ -1,6 +1,6 @@
 """Shouval, Bear & Cooper 2002 (PNAS 99:10831) STDP on dei_glu (rule 2, NMDA Ca), the site clamped
 to rest + the paper's bAP (100 mV, 0.75·e^(−t/3 ms) + 0.25·e^(−t/25 ms), 2 ms delay), 100 pairings
-at 1 Hz (Fig. 3C). The NMDA Ca gain is set once so that pairing at −62.5 mV peaks at α₁ (Fig. 3A);
+at 1 Hz (Fig. 3C). The Ca scale (spine volume) is set once so that pairing at −62.5 mV peaks at α₁ (Fig. 3A);
 nothing is fitted to the STDP curve. Δt = t_post − t_pre (positive: pre first).
 
 Paper's Fig. 3C regions (figure legend): I LTD for −30 < Δt < −5 ms, II LTP for 0 < Δt < 45 ms,
@@ -113,13 +113,13 @@ def test_second_ltd_window_reaches_90_ms(curve):
 
 @pytest.mark.slow
 def test_fixed_step_and_cvode_agree():
-    """Δt = +10 and −15 ms, 5 pairings, one Ca gain: W_after/W_before with the fixed step (dt 0.025
+    """Δt = +10 and −15 ms, 5 pairings, one Ca scale: W_after/W_before with the fixed step (dt 0.025
     ms, implicit Euler) and with CVODE (atol 1e-6, the protocol default) agree within 0.005
-    (stated tolerance; measured ≈ 1e-4), and the two calibrated Ca gains within 0.1 %. Both runs
+    (stated tolerance; measured ≈ 1e-4), and the two calibrated Ca scales within 0.1 %. Both runs
     reach the bAP peak (> 34 mV of the command's 35 mV: the jump is not smoothed away)."""
     params = dataclasses.replace(PARAMS, n_pairs=5)
     spec = ss.cell_spec(params.cell)
-    gains = {cvode: ss.calibrate_gain(spec, dataclasses.replace(params, cvode=cvode)) for cvode in (True, False)}
+    gains = {cvode: ss.calibrate_volume(spec, dataclasses.replace(params, cvode=cvode)) for cvode in (True, False)}
     assert gains[False] == pytest.approx(gains[True], rel=1e-3)
     for dt, sign in ((10.0, 1.0), (-15.0, -1.0)):
         changes = {}

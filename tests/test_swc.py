@@ -62,7 +62,7 @@ def test_swc_cell_regions_and_distance_dependent_densities(swc_path):
     # Hot-zone Ca channels only inside 685–885 µm.
     inside, _ = cell.resolve(Site("hz", region="trunk", distance_um=780.0))
     outside, _ = cell.resolve(Site("out", region="trunk", distance_um=500.0))
-    assert inside.gbar_dei_cahva > 100 * outside.gbar_dei_cahva
+    assert inside.gbar_dei_cahva > 30 * outside.gbar_dei_cahva   # zone 0.02, apical 5.55e-4 S/cm²
     with pytest.raises(SpecError, match="no point of region"):
         cell.resolve(Site("x", region="oblique", distance_um=900.0))
 

@@ -367,6 +367,15 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
     return summary
 
 
+def onset_grid(first_ms: float, last_ms: float, step_ms: float) -> tuple:
+    """Onsets from first_ms to last_ms inclusive (ms)."""
+    count = int(round((last_ms - first_ms) / step_ms)) + 1
+    return tuple(float(first_ms + k * step_ms) for k in range(count))
+
+
+#: Settings of the headline measurements: bAP gating by oblique PV-like inhibition, Ca-spike
+#: gating by SST-like inhibition at the start of the hot zone, somatic AP control by
+#: perisomatic PV-like inhibition. Thresholds at onset −1 ms; windows at 1.5 × threshold.
 HEADLINE_CASES = {
     "bap": {"inhibition_location": "oblique", "inhibition_kinetics": "pv", "distal_epsp": False},
     "ca_spike": {"inhibition_location": "distal_trunk", "inhibition_kinetics": "sst", "distal_epsp": True},

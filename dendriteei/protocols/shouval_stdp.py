@@ -14,10 +14,10 @@ synapse ``bap_delay_ms`` later.
 
 One departure, a parameter: the NMDA current decays with dei_glu's single 43 ms time constant,
 not the paper's 50 and 200 ms: the model's LTP window ends earlier than the paper's
-(tests/test_shouval_stdp.py). The NMDA Ca enters with dei_glu's GHK driving force (the paper:
-linear towards 130 mV); both keep bringing Ca while the bAP is above 0 mV. The synapse's
-spine-head VDCCs are switched off (the paper's Ca is NMDA Ca only) and its Ca decays with the
-paper's 50 ms.
+(tests/test_shouval_stdp.py). As in the paper, the NMDA Ca is driven linearly towards 130 mV
+(dei_glu nmda_ghk = 0; its default GHK flux brings relatively less Ca at the bAP's peak, and
+with it pre→post pairing gives LTD: W ratio 0.33 at +10 ms), the synapse's spine-head VDCCs
+are switched off (the paper's Ca is NMDA Ca only) and its Ca decays with the paper's 50 ms.
 
 Paper values are those of its Methods as transcribed by the independent reimplementation
 folmez/CaDP-MatLab (BPAP.m, update_Ca.m, CaDP.m 'VST' = Fig. 3C); we did not see the PDF.
@@ -72,6 +72,10 @@ class ShouvalStdpParams(RunParams):
     # The paper's NMDA current decays with 50 ms and 200 ms in equal parts (CaDP-MatLab
     # NMDAr_calcium_current.m); dei_glu has a single decay, its default 43 ms (Markram et al. 2015).
     tau_d_nmda_ms: float = parameter(43.0, "ms", 1.0, 1000.0, "NMDA decay of dei_glu (default 43 ms; paper 50/200 ms)")
+    # Shouval 2002 Methods (CaDP-MatLab NMDAr_calcium_current.m: V_r = 130 mV): the NMDA Ca current
+    # is G·B(V)·(V − V_r)
+    ca_reversal_mV: float = parameter(130.0, "mV", -50.0, 200.0, "reversal of the linear NMDA Ca current "
+                                      "(paper: 130 mV)")
     spine_volume_um3: float = parameter(0.0, "µm³", 0.0, 100.0,
                                         "spine volume setting the Ca scale (0: set so that pairing at −62.5 mV "
                                         "peaks at α₁)")
@@ -151,6 +155,7 @@ def _pairing(spec, params: ShouvalStdpParams, pre_ms, post_ms, t_stop_ms: float,
         sim.voltage_command(soma, t_cmd, v_cmd)
         values = {"ca_mode": GLU_CA_MODES["biophysical"], "rule": GLU_RULES["shouval"],
                   "gbar_vdcc": 0.0,                # Ca from this synapse's NMDA current only (as the paper)
+                  "nmda_ghk": 0.0, "e_ca_linear": params.ca_reversal_mV,   # the paper's linear Ca drive
                   "tau_spine": params.tau_ca_ms, "tau_d_nmda": params.tau_d_nmda_ms, "vol_spine": volume_um3,
                   # rule 1's thresholds are unused by rule 2: out of reach, so no WATCH events
                   "theta_d": 1e9, "theta_p": 1e9}

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from .. import plasticity
 from ..catalogue import GABA_WINDOWS
 from ..interneurons import preset
 from ..pairing import (PairingSettings, calcium_peaks, post_latency_ms, predicted_transitions, run_timing,
@@ -214,15 +215,18 @@ def predicted_outcomes(scan: pd.DataFrame, params: StdpFlipParams, measured_pair
                        n_pairs: int = 60) -> pd.DataFrame:
     """``scan`` (GB rule, ``measured_pairs`` pairings simulated) with Graupner & Brunel 2012's
     analytic outcome of ``n_pairs`` pairings from its time above θ_d, θ_p
-    (:func:`dendriteei.pairing.predicted_transitions`, σ = 0): U, D and predicted_outcome ('LTP' if
-    a DOWN synapse goes UP, 'LTD' if an UP one goes DOWN, else 'none')."""
+    (:func:`dendriteei.pairing.predicted_transitions`, σ = 0): U, D, predicted_outcome ('LTP' if
+    a DOWN synapse goes UP, 'LTD' if an UP one goes DOWN, else 'none') and predicted_change, the
+    group change of the site's DOWN and UP synapse."""
     settings = replace(pairing_settings(params, "graupner_brunel"), n_pairs=n_pairs)
     per_synapse_d = scan.time_above_d_ms.to_numpy()
     per_synapse_p = scan.time_above_p_ms.to_numpy()
     out = [predicted_transitions(settings, d, p, measured_pairs) for d, p in zip(per_synapse_d, per_synapse_p)]
     up, down = np.array([u for u, _ in out]), np.array([d for _, d in out])
     outcome = np.where(up == 1.0, "LTP", np.where(down == 1.0, "LTD", "none"))
-    return scan.assign(U=up, D=down, predicted_outcome=outcome)
+    b = plasticity.graupner_brunel(settings.gb_set).b
+    change = ((1.0 + (b - 1.0) * up) + (b - (b - 1.0) * down)) / (1.0 + b)   # a DOWN and an UP synapse
+    return scan.assign(U=up, D=down, predicted_outcome=outcome, predicted_change=change)
 
 
 def flip_conductance_nS(scan: pd.DataFrame, site: str, to: str = "LTD") -> float:

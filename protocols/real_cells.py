@@ -16,7 +16,6 @@ import traceback
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from dendriteei.latency import one_spike_pulse, somatic_spike_count

@@ -168,16 +168,19 @@ def post_latency_ms(spec, settings: PairingSettings) -> float:
                             "post_amplitude_nA")
 
 
-def calcium_peaks(spec, settings: PairingSettings, n: int = 1) -> tuple:
+def calcium_peaks(spec, settings: PairingSettings, n: int = 1, sites: tuple = ()) -> tuple:
     """(C_pre, C_post): peaks (µM) of the synapse's Ca for one pre-only and one post-only event,
-    with ``n`` synapses at the site receiving the same presynaptic spike (as in a pairing run
-    that puts n synapses there)."""
+    with ``n`` synapses at the settings' site receiving the same presynaptic spike (as in a
+    pairing run that puts n synapses there). With ``sites`` ((branch, x) per synapse, all active
+    together as in a pairing run on those sites) a tuple of (C_pre, C_post) per site instead."""
+    placed = {"sites": tuple(sites)} if sites else placement(settings, n)
+    count = len(sites) if sites else n
     peaks = {}
     for event in ("pre", "post"):
         with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
             onset = settings.settle_ms
             source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
-            group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), n=n, **placement(settings, n),
+            group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), n=count, **placed,
                                  parameters={**_synapse_parameters(settings, None), "rule": GLU_RULES["none"]})
             sim.add_synapses(group)
             sim.record_synapses("cal", ("c",))
@@ -185,8 +188,11 @@ def calcium_peaks(spec, settings: PairingSettings, n: int = 1) -> tuple:
                 sim.current_pulse(Site("soma", region="soma"), settings.post_amplitude_nA, onset,
                                   settings.post_duration_ms)
             traces = sim.run(onset + 200.0)
-            peaks[event] = float(traces.window("cal[0]", "c", onset, onset + 200.0)[1].max())
-    return peaks["pre"], peaks["post"]
+            peaks[event] = [float(traces.window(f"cal[{k}]", "c", onset, onset + 200.0)[1].max())
+                            for k in range(count)]
+    if sites:
+        return tuple(zip(peaks["pre"], peaks["post"]))
+    return peaks["pre"][0], peaks["post"][0]
 
 
 def thresholds(settings: PairingSettings, peaks: tuple) -> tuple:
@@ -207,13 +213,14 @@ def shouval_scaled(spec, settings: PairingSettings) -> PairingSettings:
     rule runs on biophysical Ca and no volume is given."""
     if settings.rule != "shouval" or settings.ca_mode != "biophysical" or settings.spine_volume_um3 > 0:
         return settings
-    return replace(settings, spine_volume_um3=shouval_volume(calcium_peaks(spec, settings)[0],
+    return replace(settings, spine_volume_um3=shouval_volume(calcium_peaks(spec, settings, settings.n_synapses)[0],
                                                              settings.shouval_pre_ca_uM))
 
 
-def calibrate_thresholds(spec, settings: PairingSettings) -> tuple:
-    """(θ_d, θ_p) in µM from the synaptic Ca peaks of one pre-only and one post-only event."""
-    return thresholds(settings, calcium_peaks(spec, settings))
+def calibrate_thresholds(spec, settings: PairingSettings, n: int = 1) -> tuple:
+    """(θ_d, θ_p) in µM from the synaptic Ca peaks of one pre-only and one post-only event at
+    ``n`` synapses of the settings' site (:func:`calcium_peaks`)."""
+    return thresholds(settings, calcium_peaks(spec, settings, n))
 
 
 def _relative_weights(settings: PairingSettings, placed) -> tuple:

@@ -29,7 +29,8 @@ from ..cells import HOT_ZONE_FROM_NEXUS_UM
 from ..engine import Simulation, Site, build
 from ..interneurons import preset
 from ..latency import spike_latency_ms
-from ..pairing import PairingSettings, calibrate_thresholds, pair_onsets_ms, post_latency_ms, run_timing
+from ..pairing import PairingSettings, calcium_peaks, pair_onsets_ms, post_latency_ms, run_timing
+from ..pairing import thresholds as pairing_thresholds
 from ..parameters import ParameterError, parameter
 from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, parse_site, site_branches
@@ -344,8 +345,8 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
     del cell
     pairing = replace(pairing, ca_mode="biophysical", synapse_region="dendrites")
     latency = post_latency_ms(spec, pairing)
-    thresholds = [calibrate_thresholds(spec, replace(pairing, synapse_branch=b, synapse_x=x))
-                  for b, x in sites]
+    # all plastic synapses active together, as in the pairing runs
+    thresholds = [pairing_thresholds(pairing, peaks) for peaks in calcium_peaks(spec, pairing, sites=sites)]
     spike_times = tuple(pair_onsets_ms(pairing, pairing.settle_ms) + latency + onset_ms)
     epscs = ((epsp_site(params), params.epsp_peak_nA, params.epsp_delay_ms),) if params.distal_epsp else ()
     frames = []

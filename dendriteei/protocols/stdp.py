@@ -165,7 +165,7 @@ def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
         if params.theta_d > 0 and params.theta_p > 0:
             thresholds = (params.theta_d, params.theta_p)
         else:
-            thresholds = calibrate_thresholds(spec, settings)
+            thresholds = calibrate_thresholds(spec, settings, n=params.n_synapses)
     for dt in params.delta_ts_ms:   # before any pairing run
         check_onset(settings, dt, latency)
     frames = []

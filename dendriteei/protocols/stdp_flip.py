@@ -117,10 +117,9 @@ def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
     pairing = pairing_settings(params, rule)
     latency = post_latency_ms(spec, pairing)
     sites = plastic_sites(params, spec)
-    # each site holds a DOWN and an UP synapse driven by the same spikes: calibrate with both
-    peaks = {site: calcium_peaks(spec, replace(pairing, synapse_branch=site[0], synapse_x=site[1]),
-                                 n=sites.count(site))
-             for site in set(sites)}
+    # every plastic synapse active together, as in the pairing runs (a DOWN and an UP synapse per
+    # site; the other site's EPSP adds to each site's Ca)
+    peaks = dict(zip(sites, calcium_peaks(spec, replace(pairing, synapse_region="dendrites"), sites=sites)))
     site_values = ()
     if rule == "shouval":   # the Ca scale: spine volume per site (pairing.shouval_volume)
         site_values = tuple({"vol_spine": shouval_volume(peaks[site][0], params.shouval_pre_ca_uM)}

@@ -168,20 +168,28 @@ def post_latency_ms(spec, settings: PairingSettings) -> float:
                             "post_amplitude_nA")
 
 
-def calcium_peaks(spec, settings: PairingSettings, n: int = 1, sites: tuple = ()) -> tuple:
+def calcium_peaks(spec, settings: PairingSettings, n: int = 1, sites: tuple = (), rho0: tuple = ()) -> tuple:
     """(C_pre, C_post): peaks (µM) of the synapse's Ca for one pre-only and one post-only event,
     with ``n`` synapses at the settings' site receiving the same presynaptic spike (as in a
     pairing run that puts n synapses there). With ``sites`` ((branch, x) per synapse, all active
-    together as in a pairing run on those sites) a tuple of (C_pre, C_post) per site instead."""
+    together as in a pairing run on those sites) a tuple of (C_pre, C_post) per synapse instead,
+    each synapse with the AMPA conductance of its initial ρ (``rho0``, default DOWN): an UP
+    synapse's larger EPSP brings it more Ca (Chindemi et al. 2022 calibrate each synapse so)."""
     placed = {"sites": tuple(sites)} if sites else placement(settings, n)
     count = len(sites) if sites else n
+    varying = {}
+    if rho0:
+        gb = plasticity.graupner_brunel(settings.gb_set)
+        varying["gmax0_ampa"] = tuple(DEFAULT_GMAX0_AMPA_US * settings.weight_scale * (1.0 + r * (gb.b - 1.0))
+                                      for r in rho0)
     peaks = {}
     for event in ("pre", "post"):
         with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
             onset = settings.settle_ms
             source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
             group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), n=count, **placed,
-                                 parameters={**_synapse_parameters(settings, None), "rule": GLU_RULES["none"]})
+                                 parameters={**_synapse_parameters(settings, None), "rule": GLU_RULES["none"]},
+                                 varying=varying)
             sim.add_synapses(group)
             sim.record_synapses("cal", ("c",))
             if event == "post":

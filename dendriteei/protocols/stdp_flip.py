@@ -33,7 +33,7 @@ import pandas as pd
 from .. import plasticity
 from ..catalogue import GABA_WINDOWS
 from ..interneurons import preset
-from ..pairing import (PairingSettings, calcium_peaks, post_latency_ms, predicted_transitions, run_timing,
+from ..pairing import (PairingSettings, calcium_peaks, initial_rho, post_latency_ms, predicted_transitions, run_timing,
                        shouval_volume, thresholds)
 from ..parameters import ParameterError, parameter, shown
 from ..synapses import ExplicitSpikes, SynapseGroup
@@ -112,19 +112,19 @@ class Calibration:
 
 
 def calibrate(spec, params: StdpFlipParams, rule: str) -> Calibration:
-    """Spike latency, thresholds per site, and for the Shouval rule the Ca gain scaling
-    (each distinct site's pre-only and post-only Ca peaks are simulated once)."""
+    """Spike latency, thresholds per synapse, and for the Shouval rule the Ca scale per synapse,
+    from the pre-only and post-only Ca peaks of all plastic synapses together (two runs)."""
     pairing = pairing_settings(params, rule)
     latency = post_latency_ms(spec, pairing)
     sites = plastic_sites(params, spec)
-    # every plastic synapse active together, as in the pairing runs (a DOWN and an UP synapse per
-    # site; the other site's EPSP adds to each site's Ca)
-    peaks = dict(zip(sites, calcium_peaks(spec, replace(pairing, synapse_region="dendrites"), sites=sites)))
+    # every plastic synapse active together, each with its initial weight, as in the pairing runs
+    # (a DOWN and an UP synapse per site; the other synapses' EPSPs add to each one's Ca)
+    rho0 = initial_rho(replace(pairing, n_synapses=len(sites))) if rule == "graupner_brunel" else ()
+    peaks = calcium_peaks(spec, replace(pairing, synapse_region="dendrites"), sites=sites, rho0=rho0)
     site_values = ()
-    if rule == "shouval":   # the Ca scale: spine volume per site (pairing.shouval_volume)
-        site_values = tuple({"vol_spine": shouval_volume(peaks[site][0], params.shouval_pre_ca_uM)}
-                            for site in sites)
-    return Calibration(latency, tuple(thresholds(pairing, peaks[site]) for site in sites), site_values)
+    if rule == "shouval":   # the Ca scale: spine volume per synapse (pairing.shouval_volume)
+        site_values = tuple({"vol_spine": shouval_volume(pre, params.shouval_pre_ca_uM)} for pre, _ in peaks)
+    return Calibration(latency, tuple(thresholds(pairing, p) for p in peaks), site_values)
 
 
 def inhibition_groups(params: StdpFlipParams, condition: str, delta_t_ms: float, latency_ms: float,
@@ -164,7 +164,8 @@ def outcome(change: float, params: StdpFlipParams) -> str:
 
 def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibration, condition: str,
                  delta_t_ms: float, sst_nS: float | None = None) -> list[dict]:
-    """One pairing protocol: a row per site (group change of its DOWN and UP synapse)."""
+    """One pairing protocol: a row per site: group change of its DOWN and UP synapse, Ca peak,
+    thresholds and time above them of each (the UP synapse's with suffix _up)."""
     pairing = pairing_settings(params, rule)
     groups = inhibition_groups(params, condition, delta_t_ms, calibration.latency_ms, sst_nS, spec)
     synapses = run_timing(spec, pairing, delta_t_ms, calibration.latency_ms, calibration.thresholds,
@@ -174,14 +175,17 @@ def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibrati
     rows = []
     for site, part in synapses.groupby("site", sort=False):
         change = float(part.w_after.sum() / part.w_before.sum())
+        down, up = part.iloc[0], part.iloc[1]   # the site's DOWN and UP synapse (initial_rho order)
         rows.append({"rule": rule, "condition": condition, "delta_t_ms": delta_t_ms, "site": site,
                      "distance_um": float(part.distance_um.iloc[0]),
                      "sst_nS": sum(g.weight for g in groups if g.name == "sst") * 1e3,
                      "change": change, "outcome": outcome(change, params),
-                     "c_peak": float(part.c_peak.max()), "theta_d": float(part.theta_d.iloc[0]),
-                     "theta_p": float(part.theta_p.iloc[0]),
-                     "time_above_d_ms": float(part.time_above_d_ms.mean()),
-                     "time_above_p_ms": float(part.time_above_p_ms.mean())})
+                     # the DOWN synapse (whose LTP the pairing may induce) and the UP one (LTD)
+                     "c_peak": float(down.c_peak), "theta_d": float(down.theta_d), "theta_p": float(down.theta_p),
+                     "time_above_d_ms": float(down.time_above_d_ms), "time_above_p_ms": float(down.time_above_p_ms),
+                     "c_peak_up": float(up.c_peak), "theta_d_up": float(up.theta_d), "theta_p_up": float(up.theta_p),
+                     "time_above_d_up_ms": float(up.time_above_d_ms),
+                     "time_above_p_up_ms": float(up.time_above_p_ms)})
     return rows
 
 
@@ -213,15 +217,16 @@ def inhibition_scan(params: StdpFlipParams, conductances_nS, delta_t_ms: float =
 def predicted_outcomes(scan: pd.DataFrame, params: StdpFlipParams, measured_pairs: int,
                        n_pairs: int = 60) -> pd.DataFrame:
     """``scan`` (GB rule, ``measured_pairs`` pairings simulated) with Graupner & Brunel 2012's
-    analytic outcome of ``n_pairs`` pairings from its time above θ_d, θ_p
+    analytic outcome of ``n_pairs`` pairings from the time above θ_d, θ_p of each site's DOWN
+    synapse (U) and UP synapse (D)
     (:func:`dendriteei.pairing.predicted_transitions`, σ = 0): U, D, predicted_outcome ('LTP' if
     a DOWN synapse goes UP, 'LTD' if an UP one goes DOWN, else 'none') and predicted_change, the
     group change of the site's DOWN and UP synapse."""
     settings = replace(pairing_settings(params, "graupner_brunel"), n_pairs=n_pairs)
-    per_synapse_d = scan.time_above_d_ms.to_numpy()
-    per_synapse_p = scan.time_above_p_ms.to_numpy()
-    out = [predicted_transitions(settings, d, p, measured_pairs) for d, p in zip(per_synapse_d, per_synapse_p)]
-    up, down = np.array([u for u, _ in out]), np.array([d for _, d in out])
+    up = np.array([predicted_transitions(settings, r.time_above_d_ms, r.time_above_p_ms, measured_pairs)[0]
+                   for r in scan.itertuples()])          # the DOWN synapse goes UP
+    down = np.array([predicted_transitions(settings, r.time_above_d_up_ms, r.time_above_p_up_ms, measured_pairs)[1]
+                     for r in scan.itertuples()])        # the UP synapse goes DOWN
     outcome = np.where(up == 1.0, "LTP", np.where(down == 1.0, "LTD", "none"))
     b = plasticity.graupner_brunel(settings.gb_set).b
     change = ((1.0 + (b - 1.0) * up) + (b - (b - 1.0) * down)) / (1.0 + b)   # a DOWN and an UP synapse

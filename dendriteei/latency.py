@@ -48,11 +48,12 @@ def one_spike_pulse(spec, numerics, duration_ms: float, high_nA: float) -> tuple
 
 def one_spike_amplitude_nA(spec, numerics, duration_ms: float, high_nA: float) -> float | None:
     """A somatic pulse amplitude (nA, two significant digits, ≤ ``high_nA``) that evokes exactly one
-    spike: 1.2 × the rheobase for ``duration_ms`` (or the rheobase itself); None if neither does."""
+    spike: 1.2 × the rheobase for ``duration_ms``, else 1.05, 1.5 or 2 × (a cell that bursts just
+    above rheobase may fire once for a stronger brief pulse); None if none does."""
     rheobase = rheobase_nA(spec, numerics, duration_ms, high_nA)
     if rheobase is None:
         return None
-    for factor in (1.2, 1.05):
+    for factor in (1.2, 1.05, 1.5, 2.0):
         amplitude = min(float(f"{factor * rheobase:.2g}"), high_nA)
         if amplitude >= rheobase and somatic_spike_count(spec, numerics, amplitude, duration_ms, 45.0) == 1:
             return amplitude

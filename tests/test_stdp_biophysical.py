@@ -90,7 +90,7 @@ def test_biophysical_stdp_window(window):
 #: Sjöström, Turrigiano & Nelson 2001 Neuron 32:1149 (L5 → L5; table digitised in BlueBrain's
 #: plastyfire biodata): 0.1 Hz = 50 single pairs; 10–50 Hz = 15 trains of 5 pairs every 10 s.
 #: EPSP ratio at Δt = −10 ms: 0.68 (0.1 Hz), 0.56 (10), 0.64 (20), 1.50 (40), 1.69 (50 Hz).
-SJOSTROM_HZ = (0.1, 10.0, 40.0, 50.0)
+SJOSTROM_HZ = (0.1, 10.0, 20.0, 40.0, 50.0)
 
 
 def _sjostrom(frequency_hz: float) -> dict:
@@ -127,6 +127,14 @@ def test_frequency_turns_post_pre_depression_into_potentiation(frequency):
 def test_single_pre_post_pairs_at_low_frequency_do_not_potentiate(frequency):
     """Sjöström et al. 2001: 50 pre→post pairs (+10 ms) at 0.1 Hz leave the synapse unchanged."""
     assert frequency[0.1].loc[10.0].U == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="model disagrees: post→pre at 20 Hz already potentiates; Sjöström et al. "
+                                       "2001 EPSP ratio 0.64 (LTD) at 20 Hz, LTP only from 40 Hz")
+def test_post_pre_pairing_at_20_hz_still_depresses(frequency):
+    """Sjöström et al. 2001: 15 trains of 5 post→pre pairs (−10 ms) at 20 Hz depress (0.64)."""
+    assert frequency[20.0].loc[-10.0].D == 1.0
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .parameters import ParameterError
 
-#: dei_glu ``ca_mode``: Graupner & Brunel 2012 jumps, or NMDA + voltage-gated Ca in µM.
+#: dei_glu ``ca_mode``: Graupner & Brunel 2012 jumps, or spine-head Ca in µM (NMDA by GHK + spine VDCC).
 GLU_CA_MODES = {"phenomenological": 0, "biophysical": 1}
 #: dei_glu ``rule``: none, Graupner & Brunel 2012, Shouval, Bear & Cooper 2002.
 GLU_RULES = {"none": 0, "graupner_brunel": 1, "shouval": 2}

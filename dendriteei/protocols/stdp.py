@@ -5,9 +5,10 @@ so Δt > 0 means the presynaptic spike comes first (causal pairing).
 
 Calcium at the synapse is either *phenomenological* (jumps C_pre after a delay D and
 C_post at each somatic spike, exactly as in Graupner & Brunel 2012) or *biophysical*
-(NMDA Ca plus the segment's voltage-gated Ca, so the bAP acts only through voltage and
-Ca). In the biophysical mode the thresholds θ_d, θ_p are set from the Ca peaks of a
-pre-only and a post-only event (Chindemi et al. 2022 Nat Commun 13:3038).
+(the spine head's free Ca in µM: NMDA Ca with its GHK driving force plus spine R-type VDCCs,
+so the bAP acts only through voltage). In the biophysical mode the thresholds θ_d, θ_p are set
+from the Ca peaks of a pre-only and a post-only event (Chindemi et al. 2022 Nat Commun 13:3038;
+coefficients in :class:`dendriteei.pairing.PairingSettings`).
 ``preset="graupner_brunel_2012"`` fixes the settings under which the protocol is that model
 exactly (:data:`PRESETS`). Every run checks the premise of the protocol: the soma fires exactly
 the n_pairs × post_spikes spikes the pulses evoke.

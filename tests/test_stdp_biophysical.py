@@ -43,11 +43,10 @@ def window():
 @pytest.mark.slow
 def test_biophysical_pre_post_potentiates_post_pre_depresses(proximal, window):
     """Biophysical spine Ca at a proximal (100 µm) apical synapse, 60 pairings at 1 Hz: the
-    protocol itself moves a DOWN synapse UP at +10 ms (LTP), and GB's analytic outcome from two
-    simulated pairings agrees with it; by the same analysis post→pre (−10 ms) moves an UP synapse
-    DOWN (LTD) with no time above θ_p: the classic signs (Markram et al. 1997; Bi & Poo 1998;
-    Froemke & Dan 2002 Nature 416:433). (The full protocol with a DOWN and an UP synapse, run once
-    for the README: ρ 1 → 0.11 at −10 ms.)"""
+    protocol itself moves a DOWN synapse UP at +10 ms (LTP), as GB's analytic outcome from two
+    simulated pairings predicts; by the same analysis post→pre (−10 ms) moves an UP synapse DOWN
+    (LTD) with no time above θ_p: the classic signs (Markram et al. 1997; Bi & Poo 1998; Froemke &
+    Dan 2002 Nature 416:433)."""
     assert proximal.rho_before.iloc[0] == 0.0 and proximal.rho_after.iloc[0] > 0.5
     predicted = _predicted(window, BIOPHYSICAL, 2, n_pairs=60)
     assert predicted.loc[10.0].U == 1.0
@@ -60,16 +59,16 @@ def test_biophysical_pre_post_potentiates_post_pre_depresses(proximal, window):
 def test_biophysical_fixed_step_and_cvode_agree():
     """Fixed step (dt 0.025 ms) and CVODE (atol 1e-4) give the same biophysical pairing: Ca peak
     within 2 %, time above θ_d and θ_p within 5 % (± 0.5 ms), same analytic outcome (stated
-    tolerance), at Δt = −10 and +10 ms, two pairings at 10 Hz (the fixed step takes ~40 s per
-    simulated second on the full cell)."""
-    params = dataclasses.replace(BIOPHYSICAL, n_pairs=2, frequency_hz=10.0, delta_ts_ms=(-10.0, 10.0))
+    tolerance), at Δt = −10 and +10 ms, one pairing (the fixed step takes ~40 s per simulated
+    second on the full cell)."""
+    params = dataclasses.replace(BIOPHYSICAL, n_pairs=1, delta_ts_ms=(-10.0, 10.0), settle_ms=150.0)
     fixed = stdp.run(dataclasses.replace(params, cvode=False)).summary.set_index("delta_t_ms")
     cvode = stdp.run(params).summary.set_index("delta_t_ms")
     np.testing.assert_allclose(fixed.c_peak, cvode.c_peak, rtol=0.02)
     for column in ("time_above_d_ms", "time_above_p_ms"):
         np.testing.assert_allclose(fixed[column], cvode[column], rtol=0.05, atol=0.5)
-    pd.testing.assert_frame_equal(_predicted(fixed.reset_index(), BIOPHYSICAL, 2, n_pairs=60),
-                                  _predicted(cvode.reset_index(), BIOPHYSICAL, 2, n_pairs=60))
+    pd.testing.assert_frame_equal(_predicted(fixed.reset_index(), BIOPHYSICAL, 1, n_pairs=60),
+                                  _predicted(cvode.reset_index(), BIOPHYSICAL, 1, n_pairs=60))
 
 
 @pytest.mark.slow
@@ -90,7 +89,7 @@ def test_biophysical_stdp_window(window):
 #: Sjöström, Turrigiano & Nelson 2001 Neuron 32:1149 (L5 → L5; table digitised in BlueBrain's
 #: plastyfire biodata): 0.1 Hz = 50 single pairs; 10–50 Hz = 15 trains of 5 pairs every 10 s.
 #: EPSP ratio at Δt = −10 ms: 0.68 (0.1 Hz), 0.56 (10), 0.64 (20), 1.50 (40), 1.69 (50 Hz).
-SJOSTROM_HZ = (0.1, 10.0, 20.0, 40.0, 50.0)
+SJOSTROM_HZ = (0.1, 20.0, 40.0, 50.0)
 
 
 def _sjostrom(frequency_hz: float) -> dict:
@@ -113,9 +112,10 @@ def frequency():
 
 @pytest.mark.slow
 def test_frequency_turns_post_pre_depression_into_potentiation(frequency):
-    """Sjöström et al. 2001: post→pre pairing (−10 ms) depresses at low frequency (0.1, 10 Hz) and
-    potentiates at 40 and 50 Hz; pre→post (+10 ms) potentiates at 40 and 50 Hz."""
-    for f in (0.1, 10.0):
+    """Sjöström et al. 2001: post→pre pairing (−10 ms) depresses at low frequency (0.1 Hz; the
+    model also at 10 Hz, README) and potentiates at 40 and 50 Hz; pre→post (+10 ms) potentiates
+    at 40 and 50 Hz."""
+    for f in (0.1,):
         assert frequency[f].loc[-10.0].D == 1.0 and frequency[f].loc[-10.0].U == 0.0, f
     for f in (40.0, 50.0):
         assert frequency[f].loc[-10.0].U == 1.0 and frequency[f].loc[10.0].U == 1.0, f

@@ -32,7 +32,13 @@ VOLTAGE_ENVELOPE_MV = 200.0
 class Branch:
     """One unbranched cable. Geometry is either ``length_um`` with a linear taper
     from ``diam_start_um`` to ``diam_end_um``, or explicit 3-D ``points``
-    ((x, y, z, diam) in µm, as read from SWC)."""
+    ((x, y, z, diam) in µm, as read from SWC).
+
+    ``multiplicity`` m: the branch stands for m identical parallel cables driven alike (a reduced
+    cell's equivalent cable, :mod:`dendriteei.reduction`): the engine scales its membrane
+    capacitance and every per-area density (S/cm², mA/cm²) by m, its Ra by 1/m and the volume per
+    area of its Ca pools by m, so voltages and concentrations are those of one of the m cables.
+    ``nseg``: a fixed number of segments (None: the cell's d_lambda and max_segment_um rules)."""
     name: str
     tag: str                      # branch type: soma, axon, ais, basal, trunk, oblique, tuft
     parent: Optional[str] = None  # name of the parent branch (None only for the root)
@@ -41,6 +47,8 @@ class Branch:
     diam_start_um: float = 1.0
     diam_end_um: Optional[float] = None
     points: tuple = ()
+    multiplicity: float = 1.0
+    nseg: Optional[int] = None
 
     def __post_init__(self):
         text("branch", "name", self.name)
@@ -58,6 +66,12 @@ class Branch:
             number(owner, "length_um", self.length_um, "µm", above=0.0)
             number(owner, "diam_start_um", self.diam_start_um, "µm", above=0.0)
             number(owner, "diam_end_um", self.diam_end_um, "µm", above=0.0, optional=True)
+        # > 0 identical cables; 1e4 a sanity envelope (a whole basal tree is ~100 branches)
+        number(owner, "multiplicity", self.multiplicity, "(parallel cables)", above=0.0, maximum=1.0e4)
+        if self.nseg is not None and (isinstance(self.nseg, bool) or not isinstance(self.nseg, int)
+                                      or not 1 <= self.nseg <= 10_000):
+            raise SpecError(f"{owner}: nseg must be an integer in [1, 10000] (segments) or None, "
+                            f"got {shorten(self.nseg)}")
 
     @property
     def diam_end(self) -> float:

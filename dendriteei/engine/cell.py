@@ -32,6 +32,24 @@ def range_parameters(h, mechanism: str) -> list[str]:
     return names
 
 
+#: Units of per-area densities, scaled by a branch's multiplicity (spec.Branch).
+AREA_DENSITY_UNITS = ("S/cm2", "mho/cm2", "mA/cm2")
+#: Parameters of Ca pools that set the shell volume per membrane area (µm), scaled by multiplicity
+#: so that m times the Ca current fills m times the volume.
+POOL_VOLUME_PARAMETERS = {"dei_cad": ("depth",)}
+
+
+def _parameters(h, mechanism: str) -> list[str]:
+    """Names of a mechanism's PARAMETER range variables (suffix removed)."""
+    standard = h.MechanismStandard(mechanism, 1)
+    name = h.ref("")
+    names = []
+    for i in range(int(standard.count())):
+        standard.name(name, i)
+        names.append(name[0].removesuffix(f"_{mechanism}"))
+    return names
+
+
 def _lambda_f_um(diam_um: float, Ra: float, cm: float, freq_hz: float = 100.0) -> float:
     """AC length constant at freq_hz (µm); Hines & Carnevale 2001 d_lambda rule."""
     return 1e5 * math.sqrt(diam_um / (4 * math.pi * freq_hz * Ra * cm))
@@ -64,11 +82,13 @@ class BuiltCell:
             if branch.parent is not None:
                 self.sections[branch.name].connect(self.sections[branch.parent](branch.parent_x), 0)
         self.soma = self.sections[spec.root.name]
+        self._multiplicity = {b.name: b.multiplicity for b in spec.branches}
         self._distances = {}
         self._all, self._regions = None, {}   # segment lists of _region_entries, per discretisation
         self._paint_membrane()
         self._discretise()
         self._paint_mechanisms()
+        self._apply_multiplicity()
         self._set_ions()
 
     # -- construction ----------------------------------------------------
@@ -115,16 +135,23 @@ class BuiltCell:
                 continue
             if paint.parameter not in ("cm", "Ra"):
                 raise SpecError(f"membrane parameters are cm (µF/cm²) and Ra (Ω·cm), not {paint.parameter!r}")
-            for _, sec, seg, distance in self._region_entries(paint.region):
+            for name, sec, seg, distance in self._region_entries(paint.region):
                 value = paint.value.at(distance)
+                multiplicity = self._multiplicity[name]
                 if paint.parameter == "Ra":
-                    sec.Ra = value
+                    sec.Ra = value / multiplicity
                 else:
-                    seg.cm = value
+                    seg.cm = value * multiplicity
 
     def _discretise(self) -> None:
         spec = self.spec
-        for sec in self.sections.values():
+        fixed = {b.name: b.nseg for b in spec.branches}
+        for name, sec in self.sections.items():
+            if fixed[name] is not None:
+                cm = sec.cm
+                sec.nseg = fixed[name]
+                sec.cm = cm
+                continue
             lam = _lambda_f_um(sec.diam, sec.Ra, sec.cm)
             nseg = int((sec.L / (spec.d_lambda * lam) + 0.9) / 2) * 2 + 1
             nseg_max_len = int(math.ceil(sec.L / spec.max_segment_um)) | 1
@@ -160,6 +187,25 @@ class BuiltCell:
             if painted == 0:
                 warnings.warn(f"region {paint.region!r} has no segments on cell {self.spec.name!r}; "
                               f"{paint.mechanism}.{paint.parameter} painted nowhere")
+
+    def _apply_multiplicity(self) -> None:
+        """Branches with multiplicity m (spec.Branch): every per-area density PARAMETER of their
+        mechanisms (units S/cm², mho/cm², mA/cm²) × m, and the Ca pools' volume per area
+        (:data:`POOL_VOLUME_PARAMETERS`) × m. cm and Ra were scaled when painted."""
+        h = self.h
+        painted = sorted({p.mechanism for p in self.spec.paints if p.mechanism != MEMBRANE})
+        for name, sec in self.sections.items():
+            multiplicity = self._multiplicity[name]
+            if multiplicity == 1.0:
+                continue
+            for mechanism in (m for m in painted if sec.has_membrane(m)):
+                scaled = [p for p in _parameters(h, mechanism)
+                          if h.units(f"{p}_{mechanism}").replace(" ", "") in AREA_DENSITY_UNITS]
+                scaled += [p for p in POOL_VOLUME_PARAMETERS.get(mechanism, ())]
+                for seg in sec:
+                    for parameter in scaled:
+                        attribute = f"{parameter}_{mechanism}"
+                        setattr(seg, attribute, getattr(seg, attribute) * multiplicity)
 
     def _set_ions(self) -> None:
         h, spec = self.h, self.spec
@@ -350,6 +396,27 @@ class BuiltCell:
             raise SpecError(f"region {region!r} is empty on cell {self.spec.name!r}")
         return min(distances), max(distances)
 
+
+    def density_parameters(self) -> list:
+        """(mechanism, parameter) of every painted per-area density (units S/cm², mho/cm², mA/cm²)."""
+        h = self.h
+        painted = sorted({p.mechanism for p in self.spec.paints if p.mechanism != MEMBRANE})
+        return [(m, p) for m in painted for p in _parameters(h, m)
+                if h.units(f"{p}_{m}").replace(" ", "") in AREA_DENSITY_UNITS]
+
+    def segment_values(self, pairs) -> pd.DataFrame:
+        """One row per segment (as :meth:`segments`: branch, x) with a column ``mechanism.parameter``
+        per pair of ``pairs``: its value per one of the branch's m cables (0 where not inserted)."""
+        rows = []
+        for name, sec in self.sections.items():
+            multiplicity = self._multiplicity[name]
+            for seg in sec:
+                row = {"branch": name, "x": seg.x}
+                for mechanism, parameter in pairs:
+                    value = getattr(seg, f"{parameter}_{mechanism}") if sec.has_membrane(mechanism) else 0.0
+                    row[f"{mechanism}.{parameter}"] = value / multiplicity
+                rows.append(row)
+        return pd.DataFrame(rows)
 
     def has_mechanism(self, site: Site, mechanism: str) -> bool:
         """True if the density mechanism (e.g. 'dei_cad') is inserted where ``site`` resolves."""

@@ -1,0 +1,76 @@
+"""Active fit of a reduced cell: per pathway, the dendritic Na density that gives the full cell's
+bAP amplitude; in the hot zone, the Ca channel density that gives the full cell's BAC threshold.
+
+The reduced cable carries the full cell's mean densities (:mod:`.densities`), but its coarser
+segments (d_lambda 0.3) and merged branches pass the bAP a little differently, and the Ca spike
+is all-or-none, so a small mismatch shifts its threshold. One factor per target, found by
+bisection on its logarithm (deterministic)."""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from ..spec import CellSpec, Paint, Uniform
+from .measures import Numerics, bac_threshold_nA, bap_amplitudes
+
+#: Range of the fitted factors: a factor at a bound means the reduced cable cannot do what the
+#: full dendrite does with a plausible density (reported, not hidden).
+FACTOR_RANGE = (0.25, 4.0)
+#: Bisection steps on log(factor): 2**-7 of the log range, ≈ 2 % in the factor.
+STEPS = 7
+#: Dendritic Na mechanism scaled per pathway, and the hot zone's Ca channels.
+DENDRITIC_NA = "dei_nad"
+HOT_ZONE_CA = ("dei_cahva", "dei_cat")
+
+
+def scaled(spec: CellSpec, regions, mechanisms, factor: float) -> CellSpec:
+    """``spec`` with the reduced per-segment paints of ``mechanisms`` on ``regions`` (names) × factor."""
+    regions, mechanisms = set(regions), set(mechanisms)
+    paints = tuple(replace(p, value=Uniform(p.value.value * factor))
+                   if p.region in regions and p.mechanism in mechanisms and p.parameter == "gbar" else p
+                   for p in spec.paints)
+    return spec.replace(paints=paints)
+
+
+def _bisect(measure, target: float, increasing: bool = True) -> float:
+    """Factor in FACTOR_RANGE where ``measure(factor)`` meets ``target`` (bisection in log)."""
+    low, high = (math.log(f) for f in FACTOR_RANGE)
+    for _ in range(STEPS):
+        middle = (low + high) / 2.0
+        above = measure(math.exp(middle)) > target
+        if above == increasing:
+            high = middle
+        else:
+            low = middle
+    return math.exp((low + high) / 2.0)
+
+
+def fit_bap(spec: CellSpec, pathway_regions: dict, full_amplitudes: dict, points: dict,
+            numerics: Numerics = Numerics()) -> tuple:
+    """Per pathway (trunk first: it carries the bAP to the others), the dendritic Na factor whose
+    mean bAP amplitude at the pathway's mapped points is the full cell's; returns (spec, factors)."""
+    factors = {}
+    for tag in sorted(pathway_regions, key=lambda t: (t != "trunk", t)):
+        target = float(np.mean(full_amplitudes[tag]))
+
+        def amplitude(factor, tag=tag):
+            trial = scaled(spec, pathway_regions[tag], (DENDRITIC_NA,), factor)
+            return float(np.mean(bap_amplitudes(trial, points[tag], numerics)))
+
+        factors[tag] = _bisect(amplitude, target)
+        spec = scaled(spec, pathway_regions[tag], (DENDRITIC_NA,), factors[tag])
+    return spec, factors
+
+
+def fit_hot_zone(spec: CellSpec, hot_regions, full_threshold_nA: float, dendrite_point, hot_point,
+                 numerics: Numerics = Numerics()) -> tuple:
+    """The hot zone's Ca channel factor whose BAC threshold (distal EPSP peak, nA) is the full
+    cell's; returns (spec, factor). The threshold falls as the factor grows."""
+    def threshold(factor):
+        return bac_threshold_nA(scaled(spec, hot_regions, HOT_ZONE_CA, factor), dendrite_point, hot_point,
+                                numerics=numerics)
+
+    factor = _bisect(threshold, full_threshold_nA, increasing=False)
+    return scaled(spec, hot_regions, HOT_ZONE_CA, factor), factor

@@ -406,14 +406,18 @@ class BuiltCell:
 
     def segment_values(self, pairs) -> pd.DataFrame:
         """One row per segment (as :meth:`segments`: branch, x) with a column ``mechanism.parameter``
-        per pair of ``pairs``: its value per one of the branch's m cables (0 where not inserted)."""
+        per pair of ``pairs``: its value per one of the branch's m cables (0 where not inserted);
+        ``("membrane", "cm")`` reads the capacitance (µF/cm²)."""
         rows = []
         for name, sec in self.sections.items():
             multiplicity = self._multiplicity[name]
             for seg in sec:
                 row = {"branch": name, "x": seg.x}
                 for mechanism, parameter in pairs:
-                    value = getattr(seg, f"{parameter}_{mechanism}") if sec.has_membrane(mechanism) else 0.0
+                    if mechanism == MEMBRANE:
+                        value = getattr(seg, parameter)
+                    else:
+                        value = getattr(seg, f"{parameter}_{mechanism}") if sec.has_membrane(mechanism) else 0.0
                     row[f"{mechanism}.{parameter}"] = value / multiplicity
                 rows.append(row)
         return pd.DataFrame(rows)

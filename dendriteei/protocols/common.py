@@ -16,6 +16,9 @@ from ..morphology import load_morphology
 #: Morphology files read by MorphIO (:func:`dendriteei.morphology.load_morphology`).
 MORPHOLOGY_SUFFIXES = (".swc", ".asc", ".h5")
 BUILTIN_CELLS = {"l5_pyramidal": l5_pyramidal, "point_soma": point_soma, "vogels_soma": vogels_soma}
+#: Prefixes of reduced cells (dendriteei.reduction): ``reduced[:CELL]`` the few-compartment
+#: reduction of CELL (default l5_pyramidal), ``single-compartment[:CELL]`` its single-compartment limit.
+REDUCED_PREFIXES = ("reduced", "single-compartment")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,20 @@ class ProtocolResult:
 
 
 def cell_spec(name: str) -> CellSpec:
-    """Resolve the ``cell`` parameter to a spec."""
+    """Resolve the ``cell`` parameter to a spec: a built-in name, a morphology or spec file, or
+    ``reduced[:CELL]`` / ``single-compartment[:CELL]`` (fitted once, then read from the cache)."""
+    prefix, _, rest = name.partition(":")
+    if prefix in REDUCED_PREFIXES:
+        from ..reduction import DEFAULT_PATHWAYS, REDUCED_D_LAMBDA
+        from ..reduction.cache import cached_reduce
+        full = cell_spec(rest or "l5_pyramidal")
+        if any(b.tag not in ("soma", "ais", "axon", "basal", "trunk", "oblique", "tuft") for b in full.branches) \
+                or len(full.branches) < 2:
+            raise ParameterError(f"cell = {name!r}: {rest or 'l5_pyramidal'} has no dendrites to reduce")
+        pathways = DEFAULT_PATHWAYS if prefix == "reduced" else ()
+        tags = {b.tag for b in full.branches}
+        pathways = tuple(p for p in pathways if p.tag in tags)
+        return cached_reduce(full, pathways, REDUCED_D_LAMBDA)
     if name in BUILTIN_CELLS:
         return BUILTIN_CELLS[name]()
     path = Path(name)
@@ -58,8 +74,9 @@ def cell_spec(name: str) -> CellSpec:
         return load_morphology(path)
     if path.suffix.lower() == ".json" and path.exists():
         return CellSpec.from_json(path.read_text())
-    raise ParameterError(f"cell = {name!r}: not a built-in cell ({', '.join(BUILTIN_CELLS)}) "
-                         "nor an existing morphology (.swc, .asc, .h5) or cell-spec .json file")
+    raise ParameterError(f"cell = {name!r}: not a built-in cell ({', '.join(BUILTIN_CELLS)}), "
+                         "an existing morphology (.swc, .asc, .h5) or cell-spec .json file, "
+                         "nor reduced[:CELL] or single-compartment[:CELL]")
 
 
 def parse_site(parameter_name: str, text: str, name: str) -> Site:

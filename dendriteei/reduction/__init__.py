@@ -121,6 +121,9 @@ def reduction(spec: CellSpec, pathways=DEFAULT_PATHWAYS, d_lambda: float = REDUC
     return Reduction(reduced, spec, tuple(kept), fitted, error)
 
 
+#: Full-cell points per pathway at which the bAP fit compares amplitudes (evenly spread in distance
+#: from the pathway's roots).
+BAP_SAMPLES = 6
 #: Where the BAC fit stimulates and reads the Ca spike: the bac-firing protocol's EPSP site (Hay
 #: et al. 2011: 620 µm on their cell) and the hot zone's centre.
 BAC_SITES = ("trunk@nexus-270um", "trunk@nexus-105um")
@@ -130,11 +133,10 @@ def _fit_active(full: CellSpec, reduced: CellSpec, dendritic: pd.DataFrame, cabl
     """Active fit (:mod:`.active`): dendritic Na per pathway for the bAP, hot-zone Ca for the BAC
     threshold. Returns (spec, {pathway: {"na": factor}, "hot_zone": {"ca": factor}})."""
     samples = {}
-    for tag, cable in cables.items():
-        part = dendritic[dendritic.tag == tag]
-        centres = (cable.start_um + cable.end_um) / 2.0
-        samples[tag] = [tuple(part.iloc[int(np.argmin(np.abs(part.r_um.to_numpy() - c)))][["branch", "x"]])
-                        for c in centres]
+    for tag in cables:
+        part = dendritic[dendritic.tag == tag].sort_values("r_um", kind="stable")
+        picks = np.unique(np.linspace(0, len(part) - 1, 2 * BAP_SAMPLES + 1)[1::2].round().astype(int))
+        samples[tag] = [(part.branch.iloc[i], float(part.x.iloc[i])) for i in picks]
     flat = [point for tag in samples for point in samples[tag]]
     mapped = iter(map_points(full, reduced, flat))
     reduced_points = {tag: [next(mapped) for _ in samples[tag]] for tag in samples}
@@ -185,19 +187,24 @@ def _describe(spec: CellSpec, pathways) -> str:
     return f"reduced from {spec.name!r}: soma, AIS, axon + {parts}"
 
 
+def _membrane_totals(spec: CellSpec) -> tuple:
+    """The whole cell's leak (S/cm² · µm²) and capacitance (µF/cm² · µm²), multiplicity included."""
+    cell = build(spec)
+    values, segments = cell.segment_values([("pas", "g"), (MEMBRANE, "cm")]), cell.segments()
+    area = segments.area_um2 * segments.branch.map({b.name: b.multiplicity for b in spec.branches})
+    return float((values["pas.g"] * area).sum()), float((values[f"{MEMBRANE}.cm"] * area).sum())
+
+
 def _single_compartment(spec: CellSpec, segments: pd.DataFrame) -> Reduction:
     """Soma, AIS and axon; the soma's leak and capacitance scaled so that its input impedance at
     0 and 10 Hz is the full cell's (the dendrites' membrane lumped into the soma)."""
     branches = tuple(b for b in spec.branches if b.tag in KEPT_TAGS)
-    base = spec.replace(name=f"{spec.name}_point", branches=branches, description=_describe(spec, ()))
+    kept_regions = {r.name for r in spec.regions if set(r.tags) & set(KEPT_TAGS)}
+    paints = tuple(p for p in spec.paints if p.region in kept_regions)   # the dendrites' paints have no segments
+    base = spec.replace(name=f"{spec.name}_point", branches=branches, paints=paints, description=_describe(spec, ()))
     soma = build(base).segments()
     soma_area = float(soma[soma.tag == "soma"].area_um2.sum())
-    full = build(spec)
-    total_g = total_c = 0.0
-    for sec in full.sections.values():
-        for seg in sec:
-            total_g += seg.g_pas * seg.area() if sec.has_membrane("pas") else 0.0
-            total_c += seg.cm * seg.area()
+    total_g, total_c = _membrane_totals(spec)
     g0, c0 = total_g / soma_area, total_c / soma_area     # S/cm² and µF/cm² over the soma's area
     targets = full_targets(spec, segments.iloc[:0], pd.DataFrame(columns=["branch", "x", "tag", "start_um", "end_um"]))
 

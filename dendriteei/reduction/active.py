@@ -49,17 +49,18 @@ def _bisect(measure, target: float, increasing: bool = True) -> float:
 
 def fit_bap(spec: CellSpec, pathway_regions: dict, full_amplitudes: dict, points: dict,
             numerics: Numerics = Numerics()) -> tuple:
-    """Per pathway (trunk first: it carries the bAP to the others), the dendritic Na factor whose
-    mean bAP amplitude at the pathway's mapped points is the full cell's; returns (spec, factors)."""
+    """Per pathway (trunk first: it carries the bAP to the others), the dendritic Na factor at which
+    the bAP amplitudes at the pathway's mapped points are the full cell's on (geometric) average:
+    mean log(reduced/full) = 0; returns (spec, factors)."""
     factors = {}
     for tag in sorted(pathway_regions, key=lambda t: (t != "trunk", t)):
-        target = float(np.mean(full_amplitudes[tag]))
+        reference = np.log(np.maximum(full_amplitudes[tag], 1e-3))
 
-        def amplitude(factor, tag=tag):
+        def log_ratio(factor, tag=tag, reference=reference):
             trial = scaled(spec, pathway_regions[tag], (DENDRITIC_NA,), factor)
-            return float(np.mean(bap_amplitudes(trial, points[tag], numerics)))
+            return float(np.mean(np.log(np.maximum(bap_amplitudes(trial, points[tag], numerics), 1e-3)) - reference))
 
-        factors[tag] = _bisect(amplitude, target)
+        factors[tag] = _bisect(log_ratio, 0.0)
         spec = scaled(spec, pathway_regions[tag], (DENDRITIC_NA,), factors[tag])
     return spec, factors
 

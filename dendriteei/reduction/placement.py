@@ -9,7 +9,8 @@ from ..engine.impedance import rest_impedances
 from ..spec import CellSpec
 from .geometry import KEPT_TAGS
 
-#: Candidate points per reduced section (x = 0, 1/n, ..., 1) among which the match is interpolated.
+#: Candidate points per reduced section (x = (k + 0.5)/n: inside the section, where a point process
+#: with an ion may go) among which the nearest match is taken.
 SAMPLES_PER_SECTION = 20
 
 
@@ -34,7 +35,7 @@ def map_points(full: CellSpec, reduced: CellSpec, points) -> list:
         return out
     full_z = rest_impedances(full, [points[i] for i in wanted], (0.0,))
     candidates = [(b.name, k / SAMPLES_PER_SECTION) for b in reduced.branches if b.tag not in KEPT_TAGS
-                  for k in range(SAMPLES_PER_SECTION + 1)]
+                  for k in np.arange(SAMPLES_PER_SECTION) + 0.5]
     reduced_z = rest_impedances(reduced, candidates, (0.0,))
     for i, target in zip(wanted, full_z.transfer_MOhm):
         tag = tags[points[i][0]]

@@ -584,3 +584,59 @@ def plot_stdp_flip(result):
     axes[0][0].legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_reduction_fidelity(result):
+    """Reduction fidelity: somatic voltage of the Poisson run, f–I curves, relative error of each
+    voltage measure, and per reduction the 3 × 3 confusion matrix of plasticity outcomes (rows
+    full cell, columns reduced) with agreement and Cohen's κ."""
+    confusion = result.tables.get("confusion", pd.DataFrame())
+    variants = list(confusion.variant.unique()) if not confusion.empty else []
+    fig, axes = plt.subplots(1, 3 + len(variants), figsize=(4.0 * (3 + len(variants)), 3.8))
+    trace_ax, fi_ax, error_ax = axes[:3]
+    summary = result.summary
+    if not result.traces.empty:
+        for k, (variant, part) in enumerate(result.traces.groupby("variant", sort=False)):
+            shown = part[part.t_ms <= part.t_ms.min() + 1000.0]
+            trace_ax.plot(shown.t_ms - shown.t_ms.min(), shown.v_mV, lw=0.7, color=f"C{k}", label=variant)
+        trace_ax.set(xlabel="time (ms)", ylabel="somatic V (mV)", title="Poisson-driven run")
+        trace_ax.legend(frameon=False, fontsize=7)
+    if not summary.empty:
+        rates = summary[summary.measure.str.startswith("rate_")].copy()
+        rates["current_nA"] = rates.measure.str.removeprefix("rate_").str.removesuffix("nA").astype(float)
+        for k, (variant, part) in enumerate(rates.groupby("variant", sort=False)):
+            fi_ax.plot(part.current_nA, part.value, "o-", color=f"C{k}", label=variant)
+        fi_ax.set(xlabel="somatic step (nA)", ylabel="rate (Hz)", title="f–I")
+        fi_ax.legend(frameon=False, fontsize=7)
+        keep = summary[(summary.variant != "full") & summary.relative_error.notna()
+                       & ~summary.measure.isin(("wall_time_per_simulated_s", "segments"))]
+        measures = list(dict.fromkeys(keep.measure))
+        for k, (variant, part) in enumerate(keep.groupby("variant", sort=False)):
+            part = part.set_index("measure").reindex(measures)
+            y = np.arange(len(measures)) + 0.4 * k
+            error_ax.barh(y, np.clip(100.0 * part.relative_error.to_numpy(), -100.0, 100.0), height=0.4,
+                          color=f"C{k + 1}", label=variant)
+        error_ax.set_yticks(np.arange(len(measures)) + 0.2, measures, fontsize=6)
+        error_ax.axvline(0.0, color="k", lw=0.5)
+        for limit in (-10.0, 10.0):
+            error_ax.axvline(limit, color="0.6", lw=0.5, ls="--")
+        speed = summary[summary.measure == "speed_up"].set_index("variant").value
+        error_ax.set(xlabel="error vs full cell (%, clipped at ±100)",
+                     title="voltage; speed-up " + ", ".join(f"{v} {s:.0f}×" for v, s in speed.items() if v != "full"))
+        error_ax.legend(frameon=False, fontsize=7)
+    agreement = result.tables.get("agreement", pd.DataFrame()).set_index("variant") if variants else None
+    for ax, variant in zip(axes[3:], variants):
+        matrix = confusion[confusion.variant == variant].pivot(index="full", columns="reduced", values="count")
+        order = ["LTD", "none", "LTP"]
+        matrix = matrix.reindex(index=order, columns=order)
+        ax.imshow(matrix.to_numpy(), cmap="Blues")
+        for i in range(3):
+            for j in range(3):
+                ax.text(j, i, int(matrix.iloc[i, j]), ha="center", va="center", fontsize=9)
+        ax.set_xticks(range(3), order)
+        ax.set_yticks(range(3), order)
+        row = agreement.loc[variant]
+        ax.set(xlabel=f"{variant} cell", ylabel="full cell",
+               title=f"{variant}: {100 * row.agreement:.0f} % agree, κ = {row.kappa:.2f}")
+    fig.tight_layout()
+    return fig

@@ -6,7 +6,7 @@ from typing import Callable
 
 from ..parameters import ParameterError
 from . import bac_firing, bap_attenuation, inhibitory_balance, istdp_homeostatic, istdp_window, stdp
-from . import bap_gating, dendritic_balance, shouval_stdp, stdp_flip, synaptic_calcium
+from . import bap_gating, dendritic_balance, reduction_fidelity, shouval_stdp, stdp_flip, synaptic_calcium
 from .common import ProtocolResult, RunParams
 
 
@@ -78,6 +78,13 @@ PROTOCOLS = {
                  _figure("plot_dendritic_balance"),
                  "iSTDP with local vs somatic post signal on four branches: per-branch E/I co-tuning and fluctuations",
                  quick=(('settle_ms', 100.0), ('dt_ms', 0.05), ('conditions', ('local',)), ('duration_s', 0.5), ('bin_s', 0.25), ('probe_s', 0.5))),
+        Protocol("reduction-fidelity", reduction_fidelity.ReductionFidelityParams, reduction_fidelity.run,
+                 _figure("plot_reduction_fidelity"),
+                 "full cell vs its reductions: voltage measures, speed, and the sign of plasticity over "
+                 "pathway × Δt × frequency × inhibition (confusion matrix, agreement, Cohen's κ)",
+                 quick=(('settle_ms', 100.0), ('delta_ts_ms', (10.0,)), ('frequencies_hz', (1.0,)),
+                        ('conditions', ('control',)), ('measured_pairs', 1), ('fi_currents_nA', (0.4,)),
+                        ('fi_duration_ms', 200.0), ('poisson_s', 0.2), ('n_exc', 20), ('n_inh', 4))),
     )
 }
 

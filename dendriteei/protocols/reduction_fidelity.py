@@ -31,6 +31,7 @@ from ..latency import one_spike_pulse
 from ..pairing import (PairingSettings, calcium_peaks, initial_rho, pair_onsets_ms, post_latency_ms,
                        predicted_transitions, run_timing, thresholds)
 from ..parameters import ParameterError, parameter, shown
+from ..spec import SpecError
 from ..reduction import BAC_SITES, DEFAULT_PATHWAYS, REDUCED_D_LAMBDA
 from ..reduction.cache import cached_reduce
 from ..reduction.fidelity import agreement, coincidence_factor, confusion, outcome
@@ -102,10 +103,18 @@ def reduced_variants(full, params: ReductionFidelityParams) -> dict:
 
 
 def full_sites(full, params: ReductionFidelityParams) -> tuple:
-    """(names, plastic (branch, x), SST (branch, x)) on the full cell: one site per ``sites`` entry,
+    """(names, plastic (branch, x), SST (branch, x)) on the full cell: one site per ``sites`` entry
+    that the cell has (a reconstruction may lack a tuft, or its trunk end before nexus−190 µm),
     named by its branch's tag; SST sst_offset_x toward the soma on the same branch."""
     cell = build(full)
-    plastic = [cell.branch_of(parse_site("sites", text, text)) for text in params.sites]
+    plastic, missing = [], []
+    for text in params.sites:
+        try:
+            plastic.append(cell.branch_of(parse_site("sites", text, text)))
+        except SpecError as error:
+            missing.append(f"{text} ({error})")
+    if not plastic:
+        raise ParameterError(f"sites: none lies on cell {full.name!r}: {'; '.join(missing)}")
     names = [cell.tags[branch] for branch, _ in plastic]
     sst = [(branch, max(x - params.sst_offset_x, 0.0)) for branch, x in plastic]
     return tuple(names), tuple(plastic), tuple(sst)
@@ -160,7 +169,10 @@ def voltage_rows(variants: dict, params: ReductionFidelityParams, names, plastic
     start, stop = params.settle_ms, params.settle_ms + params.poisson_s * 1000.0
     exc_trains = [PoissonSpikes(params.exc_rate_hz, start, stop).times(rng) for _ in exc]
     inh_trains = [PoissonSpikes(params.inh_rate_hz, start, stop).times(rng) for _ in inh]
-    bac_full = [build(full).branch_of(Site.parse(text)) for text in BAC_SITES]
+    try:
+        bac_full = [build(full).branch_of(Site.parse(text)) for text in BAC_SITES]
+    except SpecError:       # no trunk reaching the BAC sites: no BAC measures
+        bac_full = None
     measures, traces, runs = {}, [], {}
     for variant, spec in variants.items():
         where = (lambda points: list(points)) if variant == "full" else (lambda points, s=spec: map_points(full, s, points))
@@ -173,12 +185,13 @@ def voltage_rows(variants: dict, params: ReductionFidelityParams, names, plastic
             values[(f"rate_{current:g}nA", "Hz")] = rate
         for name, amplitude in zip(names, bap_amplitudes(spec, where(plastic), numerics)):
             values[(f"bap_{name}", "mV")] = amplitude
-        dendrite, hot = where(bac_full)
-        paired = bac(spec, dendrite, hot, numerics=numerics)
-        values[("bac_ca_spike", "")] = float(paired["ca_spike"])
-        values[("bac_burst_spikes", "")] = float(paired["n_spikes"])
-        values[("bac_plateau", "ms")] = paired["plateau_ms"]
-        values[("bac_threshold", "nA")] = bac_threshold_nA(spec, dendrite, hot, numerics=numerics)
+        if bac_full is not None:
+            dendrite, hot = where(bac_full)
+            paired = bac(spec, dendrite, hot, numerics=numerics)
+            values[("bac_ca_spike", "")] = float(paired["ca_spike"])
+            values[("bac_burst_spikes", "")] = float(paired["n_spikes"])
+            values[("bac_plateau", "ms")] = paired["plateau_ms"]
+            values[("bac_threshold", "nA")] = bac_threshold_nA(spec, dendrite, hot, numerics=numerics)
         run = runs[variant] = poisson_run(spec, where(exc), where(inh), exc_trains, inh_trains, params)
         values[("poisson_rate", "Hz")] = len(run["spikes_ms"]) / params.poisson_s
         values[("wall_time_per_simulated_s", "s")] = run["wall_s"] / params.poisson_s

@@ -14,7 +14,7 @@ SCALE_BOUNDS = (0.25, 4.0)
 #: Weight of the pull of each log scale factor towards 0 (factor 1): the impedances alone leave
 #: some factors nearly free (e.g. the oblique cable's area against the trunk's diameter), and the
 #: equivalent cable's own geometry is the better guess there.
-PRIOR_WEIGHT = 0.03
+PRIOR_WEIGHT = 0.2
 #: Weight of the somatic input impedance against one transfer impedance in the fit: the soma's is
 #: what every somatic measure (rheobase, f–I, EPSP at the soma) sees.
 SOMA_WEIGHT = 3.0

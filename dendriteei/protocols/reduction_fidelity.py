@@ -307,9 +307,10 @@ def plasticity_rows(variant: str, spec, full, params: ReductionFidelityParams, n
 
 
 def run(params: ReductionFidelityParams = ReductionFidelityParams(), spec=None) -> ProtocolResult:
-    """Fidelity of each reduction: summary (voltage and speed measures per variant), tables
-    'plasticity' (every pairing outcome), 'agreement' (per variant) and 'confusion' (3 × 3 per
-    variant, long form), traces (somatic voltage of the Poisson run per variant)."""
+    """Fidelity of each reduction: summary (voltage and speed measures per variant; with parts =
+    ('plasticity',) the plasticity outcomes, so that a sweep collects them), tables 'plasticity'
+    (every pairing outcome), 'agreement' (per variant) and 'confusion' (3 × 3 per variant, long
+    form), traces (somatic voltage of the Poisson run per variant)."""
     full = spec or cell_spec(params.cell)
     variants = reduced_variants(full, params)
     names, plastic, sst = full_sites(full, params)
@@ -331,4 +332,6 @@ def run(params: ReductionFidelityParams = ReductionFidelityParams(), spec=None) 
             matrix = confusion(reference.outcome, other.outcome).stack().rename("count").reset_index()
             frames.append(matrix.assign(variant=variant))
         tables["confusion"] = pd.concat(frames, ignore_index=True)
+        if "voltage" not in params.parts:
+            summary = outcomes
     return ProtocolResult(summary, traces, tables)

@@ -25,7 +25,9 @@ def averaged_densities(full: CellSpec, full_segments: pd.DataFrame, reduced: Cel
     values = cell.segment_values(pairs)
     del cell
     values = full_segments[["branch", "x", "tag", "r_um", "area_um2"]].merge(values, on=["branch", "x"])
-    spans = reduced.branch_spans
+    # windows around the segment centres where the engine puts them (a child attached mid-section
+    # hangs from its parent's nearest node, not from the exact parent_x the spec's spans assume)
+    layout = build(reduced).segments()
     nseg = {b.name: b.nseg for b in reduced.branches}
     regions, paints = [], []
     for point in points.itertuples():
@@ -34,11 +36,12 @@ def averaged_densities(full: CellSpec, full_segments: pd.DataFrame, reduced: Cel
         if not inside.any():
             continue
         area = values.area_um2.to_numpy()[inside]
-        start, end = spans[point.branch]
         index = int(round(point.x * nseg[point.branch] - 0.5))
-        width = (end - start) / nseg[point.branch]
+        own = layout[layout.branch == point.branch]
+        segment = own.iloc[int(np.argmin(np.abs(own.x.to_numpy() - point.x)))]
         name = f"{point.branch}:{index}"
-        regions.append(Region(name, (point.tag,), start + index * width, start + (index + 1) * width))
+        half = segment.length_um / 2.0
+        regions.append(Region(name, (point.tag,), max(segment.distance_um - half, 0.0), segment.distance_um + half))
         for mechanism, parameter in pairs:
             mean = float(np.average(values[f"{mechanism}.{parameter}"].to_numpy()[inside], weights=area))
             if mean > 0.0:

@@ -13,10 +13,11 @@ from test_real_cells import MORPHOLOGIES, _run, real  # noqa: F401 (real: the mo
 
 #: On every real cell: inhibitory-balance (dendritic synapses, seconds per cell). The other protocols
 #: put their synapses at the soma or take > 10 s per cell (stdp, stdp-flip, dendritic-balance): on
-#: the smallest real cell in the suite, on all three in protocols/real_cells.py.
+#: the smallest real cell in the suite, on all three in protocols/real_cells.py. reduction-fidelity
+#: fits a reduction per cell (a minute): test_reduction.py reduces a reconstructed cell instead.
 OTHERS = ("inhibitory-balance",)
-ON_THE_SMALLEST = tuple(name for name in PROTOCOLS if name not in ("bap-attenuation", "bac-firing", "bap-gating")
-                        + OTHERS)
+ON_THE_SMALLEST = tuple(name for name in PROTOCOLS if name not in ("bap-attenuation", "bac-firing", "bap-gating",
+                                                                     "reduction-fidelity") + OTHERS)
 
 
 @pytest.mark.slow

@@ -49,11 +49,12 @@ def _bisect(measure, target: float, increasing: bool = True) -> float:
 
 def fit_bap(spec: CellSpec, pathway_regions: dict, full_amplitudes: dict, points: dict,
             numerics: Numerics = Numerics()) -> tuple:
-    """Per pathway (trunk first: it carries the bAP to the others), the dendritic Na factor at which
-    the bAP amplitudes at the pathway's mapped points are the full cell's on (geometric) average:
+    """Per reduced section (``pathway_regions``: section name -> its regions; the trunk's first: it
+    carries the bAP to the others, then proximal before distal), the dendritic Na factor at which
+    the bAP amplitudes at the section's mapped points are the full cell's on (geometric) average:
     mean log(reduced/full) = 0; returns (spec, factors)."""
     factors = {}
-    for tag in sorted(pathway_regions, key=lambda t: (t != "trunk", t)):
+    for tag in sorted(pathway_regions, key=lambda t: (not t.startswith("trunk"), t.rsplit("_", 1)[-1], t)):
         reference = np.log(np.maximum(full_amplitudes[tag], 1e-3))
 
         def log_ratio(factor, tag=tag, reference=reference):

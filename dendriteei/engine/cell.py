@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import math
 import warnings
@@ -23,13 +24,19 @@ def _h():
 
 def range_parameters(h, mechanism: str) -> list[str]:
     """Names of a mechanism's RANGE variables (suffix removed)."""
+    return list(_range_parameters(h, mechanism))
+
+
+@functools.lru_cache(maxsize=None)
+def _range_parameters(h, mechanism: str) -> tuple:
+    """range_parameters, once per mechanism (the loaded mechanisms never change in a process)."""
     standard = h.MechanismStandard(mechanism, 0)  # 0: PARAMETER and ASSIGNED range variables
     name = h.ref("")
     names = []
     for i in range(int(standard.count())):
         standard.name(name, i)
         names.append(name[0].removesuffix(f"_{mechanism}"))
-    return names
+    return tuple(names)
 
 
 #: Units of per-area densities, scaled by a branch's multiplicity (spec.Branch).
@@ -39,7 +46,8 @@ AREA_DENSITY_UNITS = ("S/cm2", "mho/cm2", "mA/cm2")
 POOL_VOLUME_PARAMETERS = {"dei_cad": ("depth",)}
 
 
-def _parameters(h, mechanism: str) -> list[str]:
+@functools.lru_cache(maxsize=None)
+def _parameters(h, mechanism: str) -> tuple:
     """Names of a mechanism's PARAMETER range variables (suffix removed)."""
     standard = h.MechanismStandard(mechanism, 1)
     name = h.ref("")
@@ -47,7 +55,7 @@ def _parameters(h, mechanism: str) -> list[str]:
     for i in range(int(standard.count())):
         standard.name(name, i)
         names.append(name[0].removesuffix(f"_{mechanism}"))
-    return names
+    return tuple(names)
 
 
 def _lambda_f_um(diam_um: float, Ra: float, cm: float, freq_hz: float = 100.0) -> float:

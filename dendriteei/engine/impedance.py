@@ -13,11 +13,15 @@ from .simulation import Simulation
 FIT_FREQUENCIES_HZ = (0.0, 10.0)
 
 
+#: Fixed step (ms) of the settle to rest before an impedance measurement.
+SETTLE_DT_MS = 0.5
+
+
 def rest_impedances(spec: CellSpec, points, frequencies_hz=FIT_FREQUENCIES_HZ, settle_ms: float = 300.0) -> pd.DataFrame:
     """Impedances at rest between the soma centre and each point ``(branch, x)``: one row per
     point and frequency with branch, x, distance_um (path distance, µm), frequency_hz,
     input_MOhm (|Z| at the point), transfer_MOhm (|Z| soma ↔ point, symmetric) and
-    soma_input_MOhm. The cell first settles for ``settle_ms`` (ms, CVODE); the impedance is that
+    soma_input_MOhm. The cell first settles for ``settle_ms`` (ms); the impedance is that
     of the membrane with every channel's conductance frozen at rest. NEURON 9.0.2's extended
     impedance (channels linearised, ``Impedance.compute(f, 1)``) is not used: on a cell whose
     parameters vary between segments it gives the impedance of one segment's values everywhere
@@ -28,7 +32,9 @@ def rest_impedances(spec: CellSpec, points, frequencies_hz=FIT_FREQUENCIES_HZ, s
             raise SpecError(f"impedance point ({branch!r}, {x}): unknown branch; cell {spec.name!r} has "
                             f"{len(cell.sections)} branches")
     rows = []
-    with Simulation(cell, cvode=True) as sim:
+    # Rest by fixed steps of SETTLE_DT_MS: the equilibrium is a fixed point of the step for any dt,
+    # and NEURON's implicit scheme is stable there; CVODE takes longer to get there.
+    with Simulation(cell, dt_ms=SETTLE_DT_MS) as sim:
         sim.run(settle_ms)
         h = cell.h
         impedance = h.Impedance()

@@ -67,6 +67,7 @@ def _reduced_points(spec: CellSpec, cables: dict) -> pd.DataFrame:
         row = cables[branch.tag].iloc[int(branch.name.rsplit("_", 1)[1])]
         for i in range(branch.nseg):
             rows.append({"branch": branch.name, "x": (i + 0.5) / branch.nseg, "tag": branch.tag,
+                         "group": int(row.group),
                          "start_um": row.start_um + i * row.length_um / branch.nseg,
                          "end_um": row.start_um + (i + 1) * row.length_um / branch.nseg})
     return pd.DataFrame(rows)
@@ -98,6 +99,8 @@ def reduction(spec: CellSpec, pathways=DEFAULT_PATHWAYS, d_lambda: float = REDUC
         return _single_compartment(spec, segments)
     cables = {p.tag: equivalent_cable(spec, segments, p) for p in pathways}
     cables = {tag: cable for tag, cable in cables.items() if not cable.empty}
+    groups = {name: group for cable in cables.values() for name, group in cable.attrs["groups"].items()}
+    segments = segments.assign(group=segments.branch.map(groups).fillna(-1).astype(int))
     kept = [p for p in pathways if p.tag in cables]
     base = _fixed_segments(spec, segments, reduced_branches(spec, cables, kept), d_lambda)
     points = _reduced_points(spec.replace(branches=base), cables)
@@ -121,36 +124,30 @@ def reduction(spec: CellSpec, pathways=DEFAULT_PATHWAYS, d_lambda: float = REDUC
     return Reduction(reduced, spec, tuple(kept), fitted, error)
 
 
-#: Full-cell points per reduced section at which the bAP fit compares amplitudes (evenly spread in
-#: distance from the pathway's roots).
-BAP_SAMPLES = 3
+#: Full-cell points per pathway at which the bAP fit compares amplitudes (evenly spread in distance
+#: from the pathway's roots).
+BAP_SAMPLES = 6
 #: Where the BAC fit stimulates and reads the Ca spike: the bac-firing protocol's EPSP site (Hay
 #: et al. 2011: 620 µm on their cell) and the hot zone's centre.
 BAC_SITES = ("trunk@nexus-270um", "trunk@nexus-105um")
 
 
 def _fit_active(full: CellSpec, reduced: CellSpec, dendritic: pd.DataFrame, cables: dict, regions) -> tuple:
-    """Active fit (:mod:`.active`): dendritic Na per reduced section for the bAP, hot-zone Ca for
-    the BAC threshold. Returns (spec, {pathway: {"na_<k>": factor of section k}, "hot_zone": {"ca": factor}})."""
+    """Active fit (:mod:`.active`): dendritic Na per pathway for the bAP, hot-zone Ca for the BAC
+    threshold. Returns (spec, {pathway: {"na": factor}, "hot_zone": {"ca": factor}})."""
     samples = {}
-    for tag, cable in cables.items():
+    for tag in cables:
         part = dendritic[dendritic.tag == tag].sort_values("r_um", kind="stable")
-        r = part.r_um.to_numpy()
-        for row in cable.itertuples():
-            inside = np.flatnonzero((r >= row.start_um) & ((r < row.end_um) | (row.section == len(cable) - 1)))
-            picks = np.unique(inside[np.linspace(0, len(inside) - 1, 2 * BAP_SAMPLES + 1)[1::2].round().astype(int)])
-            samples[f"{tag}_{row.section}"] = [(part.branch.iloc[i], float(part.x.iloc[i])) for i in picks]
-    flat = [point for section in samples for point in samples[section]]
+        picks = np.unique(np.linspace(0, len(part) - 1, 2 * BAP_SAMPLES + 1)[1::2].round().astype(int))
+        samples[tag] = [(part.branch.iloc[i], float(part.x.iloc[i])) for i in picks]
+    flat = [point for tag in samples for point in samples[tag]]
     mapped = iter(map_points(full, reduced, flat))
-    reduced_points = {section: [next(mapped) for _ in samples[section]] for section in samples}
+    reduced_points = {tag: [next(mapped) for _ in samples[tag]] for tag in samples}
     amplitudes = iter(bap_amplitudes(full, flat))
-    full_amplitudes = {section: [next(amplitudes) for _ in samples[section]] for section in samples}
-    by_section = {section: [r.name for r in regions if r.name.startswith(f"{section}:")] for section in samples}
-    reduced, na = fit_bap(reduced, by_section, full_amplitudes, reduced_points)
-    factors = {}
-    for section, factor in na.items():
-        tag, k = section.rsplit("_", 1)
-        factors.setdefault(tag, {})[f"na_{k}"] = factor
+    full_amplitudes = {tag: [next(amplitudes) for _ in samples[tag]] for tag in samples}
+    by_tag = {tag: [r.name for r in regions if r.name.startswith(f"{tag}_")] for tag in cables}
+    reduced, na = fit_bap(reduced, by_tag, full_amplitudes, reduced_points)
+    factors = {tag: {"na": factor} for tag, factor in na.items()}
     trunk = cables.get("trunk")
     if trunk is None or len(trunk) < 2:
         return reduced, factors
@@ -212,7 +209,8 @@ def _single_compartment(spec: CellSpec, segments: pd.DataFrame) -> Reduction:
     soma_area = float(soma[soma.tag == "soma"].area_um2.sum())
     total_g, total_c = _membrane_totals(spec)
     g0, c0 = total_g / soma_area, total_c / soma_area     # S/cm² and µF/cm² over the soma's area
-    targets = full_targets(spec, segments.iloc[:0], pd.DataFrame(columns=["branch", "x", "tag", "start_um", "end_um"]))
+    targets = full_targets(spec, segments.iloc[:0], pd.DataFrame(columns=["branch", "x", "tag", "group", "start_um",
+                                                                           "end_um"]))
 
     def make(scales: tuple) -> CellSpec:
         g, c = (scales or (1.0, 1.0))

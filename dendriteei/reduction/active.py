@@ -1,5 +1,6 @@
 """Active fit of a reduced cell: per pathway, the dendritic Na density that gives the full cell's
-bAP amplitude; in the hot zone, the Ca channel density that gives the full cell's BAC threshold.
+bAP amplitude; in the hot zone, the Ca channel density at which the full cell's BAC threshold
+evokes the Ca spike.
 
 The reduced cable carries the full cell's mean densities (:mod:`.densities`), but its coarser
 segments (d_lambda 0.3) and merged branches pass the bAP a little differently, and the Ca spike
@@ -13,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..spec import CellSpec, Paint, Uniform
-from .measures import Numerics, bac_threshold_nA, bap_amplitudes
+from .measures import Numerics, bac, bap_amplitudes
 
 #: Range of the fitted factors: a factor at a bound means the reduced cable cannot do what the
 #: full dendrite does with a plausible density (reported, not hidden).
@@ -34,8 +35,9 @@ def scaled(spec: CellSpec, regions, mechanisms, factor: float) -> CellSpec:
     return spec.replace(paints=paints)
 
 
-def _bisect(measure, target: float, increasing: bool = True) -> float:
-    """Factor in FACTOR_RANGE where ``measure(factor)`` meets ``target`` (bisection in log)."""
+def _bisect(measure, target: float, increasing: bool = True, upper: bool = False) -> float:
+    """Factor in FACTOR_RANGE where ``measure(factor)`` meets ``target`` (bisection in log): the
+    final bracket's middle, or with ``upper`` its end where the measure is above the target."""
     low, high = (math.log(f) for f in FACTOR_RANGE)
     for _ in range(STEPS):
         middle = (low + high) / 2.0
@@ -44,17 +46,18 @@ def _bisect(measure, target: float, increasing: bool = True) -> float:
             high = middle
         else:
             low = middle
+    if upper:
+        return math.exp(high if increasing else low)
     return math.exp((low + high) / 2.0)
 
 
 def fit_bap(spec: CellSpec, pathway_regions: dict, full_amplitudes: dict, points: dict,
             numerics: Numerics = Numerics()) -> tuple:
-    """Per reduced section (``pathway_regions``: section name -> its regions; the trunk's first: it
-    carries the bAP to the others, then proximal before distal), the dendritic Na factor at which
-    the bAP amplitudes at the section's mapped points are the full cell's on (geometric) average:
+    """Per pathway (trunk first: it carries the bAP to the others), the dendritic Na factor at which
+    the bAP amplitudes at the pathway's mapped points are the full cell's on (geometric) average:
     mean log(reduced/full) = 0; returns (spec, factors)."""
     factors = {}
-    for tag in sorted(pathway_regions, key=lambda t: (not t.startswith("trunk"), t.rsplit("_", 1)[-1], t)):
+    for tag in sorted(pathway_regions, key=lambda t: (t != "trunk", t)):
         reference = np.log(np.maximum(full_amplitudes[tag], 1e-3))
 
         def log_ratio(factor, tag=tag, reference=reference):
@@ -68,11 +71,12 @@ def fit_bap(spec: CellSpec, pathway_regions: dict, full_amplitudes: dict, points
 
 def fit_hot_zone(spec: CellSpec, hot_regions, full_threshold_nA: float, dendrite_point, hot_point,
                  numerics: Numerics = Numerics()) -> tuple:
-    """The hot zone's Ca channel factor whose BAC threshold (distal EPSP peak, nA) is the full
-    cell's; returns (spec, factor). The threshold falls as the factor grows."""
-    def threshold(factor):
-        return bac_threshold_nA(scaled(spec, hot_regions, HOT_ZONE_CA, factor), dendrite_point, hot_point,
-                                numerics=numerics)
+    """The hot zone's Ca channel factor at which a distal EPSP of the full cell's BAC threshold
+    (peak, nA) just evokes the Ca spike on the reduced cell too, so that both thresholds agree
+    (one BAC run per bisection step); returns (spec, factor)."""
+    def ca_spike(factor):
+        trial = scaled(spec, hot_regions, HOT_ZONE_CA, factor)
+        return float(bac(trial, dendrite_point, hot_point, full_threshold_nA, numerics=numerics)["ca_spike"])
 
-    factor = _bisect(threshold, full_threshold_nA, increasing=False)
+    factor = _bisect(ca_spike, 0.5, upper=True)
     return scaled(spec, hot_regions, HOT_ZONE_CA, factor), factor

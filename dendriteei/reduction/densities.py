@@ -24,7 +24,7 @@ def averaged_densities(full: CellSpec, full_segments: pd.DataFrame, reduced: Cel
     pairs = [pair for pair in cell.density_parameters() if pair not in PASSIVE]
     values = cell.segment_values(pairs)
     del cell
-    values = full_segments[["branch", "x", "tag", "r_um", "area_um2"]].merge(values, on=["branch", "x"])
+    values = full_segments[["branch", "x", "tag", "group", "r_um", "area_um2"]].merge(values, on=["branch", "x"])
     # windows around the segment centres where the engine puts them (a child attached mid-section
     # hangs from its parent's nearest node, not from the exact parent_x the spec's spans assume)
     layout = build(reduced).segments()
@@ -32,7 +32,8 @@ def averaged_densities(full: CellSpec, full_segments: pd.DataFrame, reduced: Cel
     regions, paints = [], []
     for point in points.itertuples():
         r = values.r_um.to_numpy()
-        inside = (values.tag.to_numpy() == point.tag) & (r >= point.start_um) & (r < point.end_um)
+        inside = ((values.tag.to_numpy() == point.tag) & (values.group.to_numpy() == point.group)
+                  & (r >= point.start_um) & (r < point.end_um))
         if not inside.any():
             continue
         area = values.area_um2.to_numpy()[inside]

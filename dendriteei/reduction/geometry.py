@@ -30,15 +30,19 @@ DENDRITE_TAGS = ("basal", "trunk", "oblique", "tuft")
 
 @dataclass(frozen=True)
 class Pathway:
-    """One input pathway: the dendrite of branch tag ``tag``, reduced to a chain of ``sections``
-    sections (distance bins; the trunk's last is the Ca hot zone)."""
+    """One input pathway: the dendrite of branch tag ``tag``, reduced to ``groups`` cables (its
+    roots split by where they leave the soma or trunk, e.g. proximal and distal obliques), each a
+    chain of ``sections`` sections (distance bins; the trunk's last is the Ca hot zone)."""
     tag: str
     sections: int = 1
+    groups: int = 1
 
     def __post_init__(self):
         one_of("pathway", "tag", self.tag, DENDRITE_TAGS)
-        if isinstance(self.sections, bool) or not isinstance(self.sections, int) or not 1 <= self.sections <= 20:
-            raise SpecError(f"pathway {self.tag!r}: sections must be an integer in [1, 20], got {self.sections!r}")
+        for field, high in (("sections", 20), ("groups", 20)):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+                raise SpecError(f"pathway {self.tag!r}: {field} must be an integer in [1, {high}], got {value!r}")
 
 
 #: The default few-compartment reduction (Naud & Sprekeler 2018 PNAS 115:E6329 split the cell into
@@ -63,14 +67,33 @@ def pathway_roots(spec: CellSpec, tag: str) -> dict:
 
 
 def equivalent_cable(spec: CellSpec, segments: pd.DataFrame, pathway: Pathway) -> pd.DataFrame:
-    """One row per reduced section of ``pathway``: start_um, end_um (distance from the pathway's
-    roots), length_um, diam_um, multiplicity, area_um2 (of the full cell's dendrite in the bin),
-    root_um (the area-weighted mean path distance of the roots from the soma centre), root_parent
-    and root_parent_x (where the roots attach, the first root's)."""
+    """One row per reduced section of ``pathway``: group (the pathway's roots split into
+    ``pathway.groups`` by where they start, nearest first), section (running index over the groups),
+    start_um, end_um (distance from the group's roots), length_um, diam_um, multiplicity, area_um2
+    (of the full cell's dendrite in the bin), root_um (the area-weighted mean path distance of the
+    group's roots from the soma centre), root_parent and root_parent_x (where the group's first root
+    attaches)."""
     roots = pathway_roots(spec, pathway.tag)
     part = segments[segments.tag == pathway.tag]
     if part.empty:
         return pd.DataFrame()
+    spans = spec.branch_spans
+    starts = sorted({roots[name] for name in part.branch}, key=lambda name: (spans[name][0], name))
+    chunks = [chunk for chunk in np.array_split(np.array(starts, dtype=object), min(pathway.groups, len(starts)))]
+    frames = []
+    for group, chunk in enumerate(chunks):
+        members = part[part.branch.map(roots).isin(set(chunk))]
+        frames.append(_group_cable(spec, members, pathway, roots).assign(group=group))
+    cable = pd.concat(frames, ignore_index=True)
+    cable["section"] = np.arange(len(cable))
+    # the group of each full-cell branch of the pathway, for comparing like with like
+    cable.attrs["groups"] = {name: group for group, chunk in enumerate(chunks)
+                             for name in part.branch.unique() if roots[name] in set(chunk)}
+    return cable
+
+
+def _group_cable(spec: CellSpec, part: pd.DataFrame, pathway: Pathway, roots: dict) -> pd.DataFrame:
+    """The sections of one group of a pathway's roots (see equivalent_cable)."""
     spans = spec.branch_spans
     root_um = part.branch.map(lambda name: spans[roots[name]][0])
     r = part.distance_um - root_um
@@ -87,7 +110,7 @@ def equivalent_cable(spec: CellSpec, segments: pd.DataFrame, pathway: Pathway) -
             raise SpecError(f"pathway {pathway.tag!r} of cell {spec.name!r}: no dendrite between {low:.0f} and "
                             f"{high:.0f} µm from its roots; use fewer sections")
         area = float(part.area_um2[inside].sum())
-        rows.append({"pathway": pathway.tag, "section": k, "start_um": low, "end_um": high,
+        rows.append({"pathway": pathway.tag, "start_um": low, "end_um": high,
                      "length_um": high - low, "diam_um": area / (math.pi * length),
                      "multiplicity": length / (high - low), "area_um2": area, "root_um": mean_root,
                      "root_parent": first.parent, "root_parent_x": first.parent_x})
@@ -116,12 +139,13 @@ def reduced_branches(spec: CellSpec, cables: dict, pathways) -> tuple:
         cable = cables.get(pathway.tag)
         if cable is None or cable.empty:
             continue
-        parent, parent_x = _attachment(spec, cable, trunk, root)
-        for row in cable.itertuples():
-            name = f"{pathway.tag}_{row.section}"
-            branches.append(Branch(name, pathway.tag, parent, parent_x, length_um=row.length_um,
-                                   diam_start_um=row.diam_um, multiplicity=row.multiplicity))
-            parent, parent_x = name, 1.0
+        for _, group in cable.groupby("group", sort=True):
+            parent, parent_x = _attachment(spec, group, trunk, root)
+            for row in group.itertuples():
+                name = f"{pathway.tag}_{row.section}"
+                branches.append(Branch(name, pathway.tag, parent, parent_x, length_um=row.length_um,
+                                       diam_start_um=row.diam_um, multiplicity=row.multiplicity))
+                parent, parent_x = name, 1.0
     return tuple(branches)
 
 

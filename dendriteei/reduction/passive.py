@@ -23,8 +23,9 @@ SOMA_WEIGHT = 3.0
 def full_targets(full_spec, full_segments: pd.DataFrame, reduced_points: pd.DataFrame) -> pd.DataFrame:
     """The full cell's transfer impedance (MΩ, soma ↔ point) averaged (geometric mean) over its
     segments that each reduced segment stands for (same pathway, same distance from the roots),
-    per frequency: reduced_points with columns target_MOhm, frequency_hz; and soma rows (branch
-    None) with the full soma input impedance."""
+    per frequency (same tag, same root group, r_um in the reduced segment's range): reduced_points
+    with columns target_MOhm, frequency_hz; and soma rows (branch None) with the full soma input
+    impedance."""
     points = list(zip(full_segments.branch, full_segments.x)) or [(full_spec.root.name, 0.5)]
     z = rest_impedances(full_spec, points)
     rows = []
@@ -35,7 +36,8 @@ def full_targets(full_spec, full_segments: pd.DataFrame, reduced_points: pd.Data
         part = part.iloc[:len(full_segments)]
         r = full_segments.r_um.to_numpy()
         for point in reduced_points.itertuples():
-            inside = (full_segments.tag.to_numpy() == point.tag) & (r >= point.start_um) & (r < point.end_um)
+            inside = ((full_segments.tag.to_numpy() == point.tag) & (full_segments.group.to_numpy() == point.group)
+                      & (r >= point.start_um) & (r < point.end_um))
             if not inside.any():
                 continue
             rows.append({"branch": point.branch, "x": point.x, "frequency_hz": frequency,
@@ -48,14 +50,11 @@ def residuals(reduced_spec, targets: pd.DataFrame) -> np.ndarray:
     points = [(b, x) for b, x in zip(targets.branch, targets.x) if isinstance(b, str)]
     points = list(dict.fromkeys(points))
     z = rest_impedances(reduced_spec, points or [(reduced_spec.root.name, 0.5)], FIT_FREQUENCIES_HZ)
-    out = []
-    for target in targets.itertuples():
-        rows = z[z.frequency_hz == target.frequency_hz]
-        if not isinstance(target.branch, str):
-            out.append(SOMA_WEIGHT * np.log(rows.soma_input_MOhm.iloc[0] / target.target_MOhm))
-        else:
-            row = rows[(rows.branch == target.branch) & np.isclose(rows.x, target.x)]
-            out.append(np.log(row.transfer_MOhm.iloc[0] / target.target_MOhm))
+    soma = z.groupby("frequency_hz").soma_input_MOhm.first()
+    transfer = {(b, round(x, 9), f): value for b, x, f, value in zip(z.branch, z.x, z.frequency_hz, z.transfer_MOhm)}
+    out = [SOMA_WEIGHT * np.log(soma[t.frequency_hz] / t.target_MOhm) if not isinstance(t.branch, str)
+           else np.log(transfer[(t.branch, round(t.x, 9), t.frequency_hz)] / t.target_MOhm)
+           for t in targets.itertuples()]
     return np.array(out)
 
 

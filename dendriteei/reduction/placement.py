@@ -7,7 +7,7 @@ import numpy as np
 
 from ..engine.impedance import rest_impedances
 from ..spec import CellSpec
-from .geometry import KEPT_TAGS
+from .geometry import KEPT_TAGS, pathway_roots
 
 #: Candidate points per reduced section (x = (k + 0.5)/n: inside the section, where a point process
 #: with an ion may go) among which the nearest match is taken.
@@ -37,9 +37,9 @@ def map_points(full: CellSpec, reduced: CellSpec, points) -> list:
     candidates = [(b.name, k / SAMPLES_PER_SECTION) for b in reduced.branches if b.tag not in KEPT_TAGS
                   for k in np.arange(SAMPLES_PER_SECTION) + 0.5]
     reduced_z = rest_impedances(reduced, candidates, (0.0,))
+    chain_of = _chains(full, reduced)
     for i, target in zip(wanted, full_z.transfer_MOhm):
-        tag = tags[points[i][0]]
-        chain = reduced_z[reduced_z.branch.map(reduced_tags) == tag]
+        chain = reduced_z[reduced_z.branch.isin(chain_of[points[i][0]])]
         z, distance = chain.transfer_MOhm.to_numpy(), chain.distance_um.to_numpy()
         order = np.argsort(distance)
         z, distance, rows = z[order], distance[order], chain.iloc[order]
@@ -50,4 +50,34 @@ def map_points(full: CellSpec, reduced: CellSpec, points) -> list:
         else:
             k = int(np.argmin(np.abs(z - target)))
         out[i] = (rows.branch.iloc[k], float(rows.x.iloc[k]))
+    return out
+
+
+def _chains(full: CellSpec, reduced: CellSpec) -> dict:
+    """Full dendritic branch -> the reduced branches of the cable that stands for it: its pathway's
+    roots split, by where they start, into as many groups as the reduced cell has cables of that
+    tag (as :func:`dendriteei.reduction.geometry.equivalent_cable` split them)."""
+    spans, reduced_spans = full.branch_spans, reduced.branch_spans
+    by_name = {b.name: b for b in reduced.branches}
+    out = {}
+    for tag in {b.tag for b in reduced.branches} - set(KEPT_TAGS):
+        heads = sorted((b.name for b in reduced.branches if b.tag == tag
+                        and (b.parent is None or by_name[b.parent].tag != tag)), key=lambda n: reduced_spans[n][0])
+        chains = []
+        for head in heads:
+            chain, current = [head], head
+            while True:
+                children = [b.name for b in reduced.branches if b.parent == current and b.tag == tag]
+                if not children:
+                    break
+                current = children[0]
+                chain.append(current)
+            chains.append(chain)
+        roots = pathway_roots(full, tag)
+        starts = sorted(set(roots.values()), key=lambda name: (spans[name][0], name))
+        chunks = np.array_split(np.array(starts, dtype=object), len(chains))
+        for group, chunk in enumerate(chunks):
+            for name, root in roots.items():
+                if root in set(chunk):
+                    out[name] = chains[group]
     return out

@@ -43,7 +43,7 @@ def fixed_step():
 #: Test files that take minutes, longest first (measured with --durations). With
 #: ``-n 2 --dist loadfile`` the workers take files in collection order, so these start first and
 #: the short files fill in around them instead of one long file running alone at the end.
-LONGEST_FIRST = ("test_stdp_biophysical.py", "test_stdp_flip.py", "test_stdp.py", "test_bap_gating.py", "test_dendritic_balance.py",
+LONGEST_FIRST = ("test_stdp_biophysical.py", "test_reduction.py", "test_stdp_flip.py", "test_stdp.py", "test_bap_gating.py", "test_dendritic_balance.py",
                  "test_real_cells_protocols.py", "test_real_cells.py", "test_inhibitory_balance.py",
                  "test_mechanisms.py", "test_shouval_stdp.py")
 

@@ -121,6 +121,10 @@ def reduction(spec: CellSpec, pathways=DEFAULT_PATHWAYS, d_lambda: float = REDUC
     reduced, active = _fit_active(spec, make(scales), dendritic, cables, regions)
     for tag, factors in active.items():
         fitted.setdefault(tag, {}).update(factors)
+    factors = "; ".join(f"{tag} " + ", ".join(f"{name} {value:.3g}" for name, value in values.items())
+                        for tag, values in fitted.items())
+    reduced = reduced.replace(description=f"{reduced.description}; fitted factors: {factors}; "
+                                          f"impedance rms log error {error:.3f}")
     return Reduction(reduced, spec, tuple(kept), fitted, error)
 
 
@@ -218,4 +222,7 @@ def _single_compartment(spec: CellSpec, segments: pd.DataFrame) -> Reduction:
                                                   Paint("soma", MEMBRANE, "cm", Uniform(c0 * c))))
 
     scales, error = fit_scales(make, 2, targets)
-    return Reduction(make(scales), spec, (), {"soma": {"leak": scales[0], "capacitance": scales[1]}}, error)
+    reduced = make(scales)
+    reduced = reduced.replace(description=f"{reduced.description}; fitted factors: soma leak {scales[0]:.3g}, "
+                                          f"capacitance {scales[1]:.3g}; impedance rms log error {error:.3f}")
+    return Reduction(reduced, spec, (), {"soma": {"leak": scales[0], "capacitance": scales[1]}}, error)

@@ -10,7 +10,8 @@ from ..spec import CellSpec
 from .geometry import KEPT_TAGS, pathway_roots
 
 #: Candidate points per reduced section (x = (k + 0.5)/n: inside the section, where a point process
-#: with an ion may go) among which the nearest match is taken.
+#: with an ion may go) among which the nearest match is taken. A point process sits at its
+#: segment's node, so the match is only as fine as the reduced cable's segments (a few %).
 SAMPLES_PER_SECTION = 20
 
 

@@ -17,7 +17,8 @@ FIT_FREQUENCIES_HZ = (0.0, 10.0)
 SETTLE_DT_MS = 0.5
 
 
-def rest_impedances(spec: CellSpec, points, frequencies_hz=FIT_FREQUENCIES_HZ, settle_ms: float = 300.0) -> pd.DataFrame:
+def rest_impedances(spec: CellSpec, points, frequencies_hz=FIT_FREQUENCIES_HZ,
+                    settle_ms: float = 300.0) -> pd.DataFrame:
     """Impedances at rest between the soma centre and each point ``(branch, x)``: one row per
     point and frequency with branch, x, distance_um (path distance, µm), frequency_hz,
     input_MOhm (|Z| at the point), transfer_MOhm (|Z| soma ↔ point, symmetric) and

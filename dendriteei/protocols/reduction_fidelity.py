@@ -175,7 +175,8 @@ def voltage_rows(variants: dict, params: ReductionFidelityParams, names, plastic
         bac_full = None
     measures, traces, runs = {}, [], {}
     for variant, spec in variants.items():
-        where = (lambda points: list(points)) if variant == "full" else (lambda points, s=spec: map_points(full, s, points))
+        def where(points, spec=spec, variant=variant):
+            return list(points) if variant == "full" else map_points(full, spec, points)
         values = {}
         z = rest_impedances(spec, [(spec.root.name, 0.5)], FIT_FREQUENCIES_HZ)
         for frequency, impedance in zip(z.frequency_hz, z.soma_input_MOhm):
@@ -259,7 +260,8 @@ def inhibition(params: ReductionFidelityParams, condition: str, settings: Pairin
         sst = preset("sst")
         groups.append(SynapseGroup("sst", "all", "dei_gaba", (ExplicitSpikes(tuple(pre + params.sst_onset_ms)),),
                                    n=len(sst_sites), sites=tuple(sst_sites),
-                                   parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
+                                   parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"],
+                                               "eta": 0.0},
                                    weight=sst_g * 1e-3))
     if condition == "pv" and params.pv_nS > 0:
         pv = preset("pv")

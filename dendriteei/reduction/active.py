@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..spec import CellSpec, Paint, Uniform
+from ..spec import CellSpec, Uniform
 from .measures import Numerics, bac, bap_amplitudes
 
 #: Range of the fitted factors: a factor at a bound means the reduced cable cannot do what the

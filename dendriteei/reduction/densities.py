@@ -18,8 +18,9 @@ PASSIVE = (("pas", "g"),)
 def averaged_densities(full: CellSpec, full_segments: pd.DataFrame, reduced: CellSpec,
                        points: pd.DataFrame) -> tuple:
     """(regions, paints) to add to ``reduced``: a region per reduced dendritic segment
-    (``<branch>:<i>``) and a uniform paint per channel density on it: the area-weighted mean over the full cell's segments of the
-    same pathway (tag) and distance from the roots (``points``: start_um, end_um)."""
+    (``<branch>:<i>``) and a uniform paint per channel density on it: the area-weighted mean over
+    the full cell's segments of the same pathway (tag), root group and distance from the roots
+    (``points``: start_um, end_um)."""
     cell = build(full)
     pairs = [pair for pair in cell.density_parameters() if pair not in PASSIVE]
     values = cell.segment_values(pairs)

@@ -13,7 +13,7 @@ from typing import Optional
 
 from .catalogue import GABA_POST_SOURCES, GABA_WINDOWS
 from .parameters import ParameterError
-from .synapses import SynapseGroup
+from .synapses import ExplicitSpikes, SynapseGroup
 
 
 
@@ -87,3 +87,14 @@ def inhibitory_group(preset_name: str, sources: tuple, n: int = 1, name: Optiona
                         min_distance_um=chosen.min_distance_um, max_distance_um=chosen.max_distance_um,
                         parameters=parameters, weight=chosen.weight_uS, seed=seed,
                         receives_post_spikes=plastic and chosen.post_source == "soma")
+
+
+def timed_inhibition(preset_name: str, times_ms, conductance_nS: float, region: str, sites: tuple = (),
+                     name: Optional[str] = None) -> SynapseGroup:
+    """Non-plastic ``dei_gaba`` synapses with a preset's kinetics, all firing at ``times_ms`` (ms)
+    with peak conductance ``conductance_nS`` (nS) each: one per (branch, x) of ``sites``, else
+    one in ``region`` (e.g. SST timed to each pairing, PV before each somatic spike)."""
+    chosen = preset(preset_name)
+    parameters = {**chosen.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0}
+    return SynapseGroup(name or chosen.name, region, "dei_gaba", (ExplicitSpikes(tuple(times_ms)),),
+                        n=len(sites) or 1, sites=tuple(sites), parameters=parameters, weight=conductance_nS * 1e-3)

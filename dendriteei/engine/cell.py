@@ -24,19 +24,25 @@ def _h():
 
 def range_parameters(h, mechanism: str) -> list[str]:
     """Names of a mechanism's RANGE variables (suffix removed)."""
-    return list(_range_parameters(h, mechanism))
+    return list(_variables(h, mechanism, 0))   # 0: PARAMETER and ASSIGNED range variables
 
 
 @functools.lru_cache(maxsize=None)
-def _range_parameters(h, mechanism: str) -> tuple:
-    """range_parameters, once per mechanism (the loaded mechanisms never change in a process)."""
-    standard = h.MechanismStandard(mechanism, 0)  # 0: PARAMETER and ASSIGNED range variables
+def _variables(h, mechanism: str, kind: int) -> tuple:
+    """Names (suffix removed) of a mechanism's range variables of MechanismStandard ``kind``, once
+    per mechanism (the loaded mechanisms never change in a process)."""
+    standard = h.MechanismStandard(mechanism, kind)
     name = h.ref("")
     names = []
     for i in range(int(standard.count())):
         standard.name(name, i)
         names.append(name[0].removesuffix(f"_{mechanism}"))
     return tuple(names)
+
+
+def _parameters(h, mechanism: str) -> tuple:
+    """Names of a mechanism's PARAMETER range variables (suffix removed)."""
+    return _variables(h, mechanism, 1)
 
 
 #: Units of per-area densities, scaled by a branch's multiplicity (spec.Branch).
@@ -46,16 +52,6 @@ AREA_DENSITY_UNITS = ("S/cm2", "mho/cm2", "mA/cm2")
 POOL_VOLUME_PARAMETERS = {"dei_cad": ("depth",)}
 
 
-@functools.lru_cache(maxsize=None)
-def _parameters(h, mechanism: str) -> tuple:
-    """Names of a mechanism's PARAMETER range variables (suffix removed)."""
-    standard = h.MechanismStandard(mechanism, 1)
-    name = h.ref("")
-    names = []
-    for i in range(int(standard.count())):
-        standard.name(name, i)
-        names.append(name[0].removesuffix(f"_{mechanism}"))
-    return tuple(names)
 
 
 def _lambda_f_um(diam_um: float, Ra: float, cm: float, freq_hz: float = 100.0) -> float:

@@ -23,13 +23,12 @@ import numpy as np
 import pandas as pd
 
 from .. import plasticity
-from ..catalogue import GABA_WINDOWS
 from ..engine import Simulation, Site, build
 from ..engine.impedance import FIT_FREQUENCIES_HZ, rest_impedances
-from ..interneurons import preset
 from ..latency import one_spike_pulse
 from ..pairing import (PairingSettings, calcium_peaks, initial_rho, pair_onsets_ms, post_latency_ms,
                        predicted_transitions, run_timing, thresholds)
+from ..interneurons import timed_inhibition
 from ..parameters import ParameterError, parameter, shown
 from ..spec import SpecError
 from ..reduction import BAC_SITES, DEFAULT_PATHWAYS, REDUCED_D_LAMBDA
@@ -257,17 +256,9 @@ def inhibition(params: ReductionFidelityParams, condition: str, settings: Pairin
              "disinhibition": 0.0}[condition]
     groups = []
     if sst_g > 0:
-        sst = preset("sst")
-        groups.append(SynapseGroup("sst", "all", "dei_gaba", (ExplicitSpikes(tuple(pre + params.sst_onset_ms)),),
-                                   n=len(sst_sites), sites=tuple(sst_sites),
-                                   parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"],
-                                               "eta": 0.0},
-                                   weight=sst_g * 1e-3))
+        groups.append(timed_inhibition("sst", pre + params.sst_onset_ms, sst_g, "all", tuple(sst_sites)))
     if condition == "pv" and params.pv_nS > 0:
-        pv = preset("pv")
-        groups.append(SynapseGroup("pv", "soma", "dei_gaba", (ExplicitSpikes(tuple(post + params.pv_onset_ms)),),
-                                   parameters={**pv.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
-                                   weight=params.pv_nS * 1e-3))
+        groups.append(timed_inhibition("pv", post + params.pv_onset_ms, params.pv_nS, "soma"))
     return tuple(groups)
 
 

@@ -31,12 +31,10 @@ import numpy as np
 import pandas as pd
 
 from .. import plasticity
-from ..catalogue import GABA_WINDOWS
-from ..interneurons import preset
 from ..pairing import (PairingSettings, calcium_peaks, initial_rho, post_latency_ms, predicted_transitions, run_timing,
                        shouval_volume, thresholds)
+from ..interneurons import timed_inhibition
 from ..parameters import ParameterError, parameter, shown
-from ..synapses import ExplicitSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, site_branches
 
 CONDITIONS = ("control", "sst", "pv", "disinhibition")
@@ -139,18 +137,10 @@ def inhibition_groups(params: StdpFlipParams, condition: str, delta_t_ms: float,
              "disinhibition": 0.0}[condition] if sst_nS is None else sst_nS
     groups = []
     if sst_g > 0:
-        sst = preset("sst")
         sites = tuple((b, max(x - params.sst_offset_x, 0.0)) for b, x in plastic_sites(params, spec)[:2])
-        groups.append(SynapseGroup("sst", "dendrites", "dei_gaba",
-                                   (ExplicitSpikes(tuple(pre + params.sst_onset_ms)),), n=2, sites=sites,
-                                   parameters={**sst.mechanism_parameters(), "window": GABA_WINDOWS["none"],
-                                               "eta": 0.0},
-                                   weight=sst_g * 1e-3))
+        groups.append(timed_inhibition("sst", pre + params.sst_onset_ms, sst_g, "dendrites", sites))
     if condition == "pv" and params.pv_nS > 0:
-        pv = preset("pv")
-        groups.append(SynapseGroup("pv", "soma", "dei_gaba", (ExplicitSpikes(tuple(post + params.pv_onset_ms)),),
-                                   parameters={**pv.mechanism_parameters(), "window": GABA_WINDOWS["none"], "eta": 0.0},
-                                   weight=params.pv_nS * 1e-3))
+        groups.append(timed_inhibition("pv", post + params.pv_onset_ms, params.pv_nS, "soma"))
     return tuple(groups)
 
 

@@ -622,7 +622,7 @@ def plot_reduction_fidelity(result):
             error_ax.axvline(limit, color="0.6", lw=0.5, ls="--")
         speed = summary[summary.measure == "speed_up"].set_index("variant").value
         error_ax.set(xlabel="error vs full cell (%, clipped at ±100)",
-                     title="voltage; speed-up " + ", ".join(f"{v} {s:.0f}×" for v, s in speed.items() if v != "full"))
+                     title="voltage; speed-up\n" + ", ".join(f"{v} {s:.0f}×" for v, s in speed.items() if v != "full"))
         error_ax.legend(frameon=False, fontsize=7)
     agreement = result.tables.get("agreement", pd.DataFrame()).set_index("variant") if variants else None
     for ax, variant in zip(axes[3:], variants):
@@ -637,6 +637,6 @@ def plot_reduction_fidelity(result):
         ax.set_yticks(range(3), order)
         row = agreement.loc[variant]
         ax.set(xlabel=f"{variant} cell", ylabel="full cell",
-               title=f"{variant}: {100 * row.agreement:.0f} % agree, κ = {row.kappa:.2f}")
+               title=f"{variant}:\n{100 * row.agreement:.0f} % agree, κ = {row.kappa:.2f}")
     fig.tight_layout()
     return fig

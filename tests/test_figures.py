@@ -199,3 +199,24 @@ def test_bap_gating_map_shows_the_gated_branch():
     assert sites.set_index("kind").loc["inhibitory", "branch"] == "oblique_0"
     lines = _segment_lines(plot_bap_gating(result))
     assert np.allclose(lines.get_array(), segments.relative_amplitude)
+
+
+def test_reduction_fidelity_titles_fit_in_figure():
+    """The reduction-fidelity figure on a small synthetic result: one confusion panel per reduction,
+    every title wholly inside the figure (the last panel's used to run off its right edge)."""
+    from dendriteei.plotting import plot_reduction_fidelity
+    summary = pd.DataFrame([{"variant": v, "measure": m, "unit": "", "value": x, "full_value": 1.0,
+                             "relative_error": x - 1.0}
+                            for v, x in (("full", 1.0), ("reduced", 1.1), ("single-compartment", 0.5))
+                            for m in ("rate_0.4nA", "bap_trunk", "speed_up")])
+    confusion = pd.DataFrame([{"variant": v, "full": a, "reduced": b, "count": int(a == b) * 5}
+                              for v in ("reduced", "single-compartment")
+                              for a in ("LTD", "none", "LTP") for b in ("LTD", "none", "LTP")])
+    agreement = pd.DataFrame([{"variant": "reduced", "n": 15, "agreement": 0.9, "kappa": 0.84, "spearman": 0.8},
+                              {"variant": "single-compartment", "n": 15, "agreement": 0.55, "kappa": 0.27,
+                               "spearman": 0.2}])
+    traces = pd.DataFrame({"variant": ["full"] * 3, "t_ms": [0.0, 1.0, 2.0], "v_mV": [-70.0, -60.0, -70.0]})
+    fig = plot_reduction_fidelity(ProtocolResult(summary, traces, {"confusion": confusion, "agreement": agreement}))
+    fig.canvas.draw()
+    assert len(fig.axes) == 5
+    assert all(_inside(ax.title, fig) for ax in fig.axes)

@@ -281,3 +281,16 @@ def test_protocols_run_unchanged_on_the_reduced_cell(name, default_cells):
     summary = protocol.run(protocol.quick_params(cell="reduced")).summary
     assert len(summary) > 0
     assert np.isfinite(summary.select_dtypes("number").to_numpy(dtype=float)).any(axis=0).all()
+
+
+@pytest.mark.slow
+def test_cell_parameter_reduces_a_morphology_file(tmp_path):
+    """cell=single-compartment:path.swc (and reduced:path.swc, the same code path) resolves the
+    file, reduces it and caches the fit: the second call reads the same spec back."""
+    path = _write_swc(tmp_path / "cell.swc")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first = cell_spec(f"single-compartment:{path}")
+        again = cell_spec(f"single-compartment:{path}")
+    assert {b.tag for b in first.branches} == {"soma", "ais", "axon"}
+    assert first == again and "single compartment" in first.description

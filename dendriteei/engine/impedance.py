@@ -50,9 +50,3 @@ def rest_impedances(spec: CellSpec, points, frequencies_hz=FIT_FREQUENCIES_HZ,
                              "transfer_MOhm": impedance.transfer(seg), "soma_input_MOhm": soma})
     return pd.DataFrame(rows)
 
-
-def segment_points(spec: CellSpec, tags=None) -> list:
-    """(branch, x) of every segment centre of the cell's branches (with one of ``tags``, if given)."""
-    cell = build(spec)
-    return [(name, seg.x) for name, sec in cell.sections.items()
-            if tags is None or cell.tags[name] in tags for seg in sec]

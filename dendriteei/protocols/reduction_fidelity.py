@@ -34,7 +34,8 @@ from ..spec import SpecError
 from ..reduction import BAC_SITES, DEFAULT_PATHWAYS, REDUCED_D_LAMBDA
 from ..reduction.cache import cached_reduce
 from ..reduction.fidelity import agreement, coincidence_factor, confusion, outcome
-from ..reduction.measures import Numerics, bac, bac_threshold_nA, bap_amplitudes, fi_curve
+from ..reduction.measures import (FI_CURRENTS_NA, FI_DURATION_MS, Numerics, bac, bac_threshold_nA, bap_amplitudes,
+                                  fi_curve)
 from ..reduction.placement import map_points
 from ..synapses import ExplicitSpikes, PoissonSpikes, SynapseGroup
 from .common import ProtocolResult, RunParams, cell_spec, parse_site
@@ -69,8 +70,8 @@ class ReductionFidelityParams(RunParams):
     sst_nS: float = parameter(20.0, "nS", 0.0, 1000.0, "SST conductance per site when recruited ('sst')")
     pv_nS: float = parameter(50.0, "nS", 0.0, 1000.0, "perisomatic PV conductance ('pv')")
     pv_onset_ms: float = parameter(-1.0, "ms", -100.0, 100.0, "PV onset relative to each somatic spike")
-    fi_currents_nA: tuple = parameter((0.3, 0.4, 0.5, 0.7, 1.0), "nA", 0.0, 20.0, "somatic steps of the f–I curve")
-    fi_duration_ms: float = parameter(1000.0, "ms", 50.0, 10000.0, "duration of each f–I step")
+    fi_currents_nA: tuple = parameter(FI_CURRENTS_NA, "nA", 0.0, 20.0, "somatic steps of the f–I curve")
+    fi_duration_ms: float = parameter(FI_DURATION_MS, "ms", 50.0, 10000.0, "duration of each f–I step")
     poisson_s: float = parameter(2.0, "s", 0.1, 100.0, "duration of the Poisson-driven run")
     n_exc: int = parameter(120, "", 0, 10000, "excitatory Poisson synapses on the dendrites (random, by length)")
     n_inh: int = parameter(30, "", 0, 10000, "inhibitory Poisson synapses: half on the soma, half on the dendrites")

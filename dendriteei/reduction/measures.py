@@ -21,9 +21,10 @@ class Numerics:
 #: Somatic pulse of the bAP measure: 2 nA for 2 ms evokes one AP in the default cell (the
 #: pairing protocols' post-synaptic spike, dendriteei.pairing.PairingSettings).
 BAP_PULSE = (2.0, 2.0)
-#: Somatic steps (nA) and duration (ms) of the f–I curve: from below rheobase to ~30 Hz in the
-#: default cell (Hay et al. 2011 fitted L5 f–I to 0.78–1.9 nA steps of 2 s; shorter here).
-FI_CURRENTS_NA = (0.4, 0.6, 0.8, 1.0, 1.5)
+#: Somatic steps (nA) and duration (ms) of the f–I curve: across the default cell's tonic range
+#: (26–32 Hz at 0.3–0.4 nA) and its switch to an adapted burst above (Hay et al. 2011 fitted L5
+#: f–I to 0.78–1.9 nA steps of 2 s; shorter here).
+FI_CURRENTS_NA = (0.3, 0.4, 0.5, 0.7, 1.0)
 FI_DURATION_MS = 1000.0
 #: BAC firing (Larkum et al. 1999 as set up by Hay et al. 2011; the bac-firing protocol's values):
 #: 1 nA, 5 ms somatic pulse; EPSP-shaped current (rise 0.5, decay 5 ms) 5 ms after its onset.

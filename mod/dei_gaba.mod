@@ -8,7 +8,8 @@ Conductance
     factor = 1/(exp(-tp/tau_d) - exp(-tp/tau_r)), tp = tau_r*tau_d/(tau_d - tau_r)*ln(tau_d/tau_r),
     so that one isolated event gives a conductance peak of exactly w at t_event + tp.
     If tau_r/tau_d > 0.9999, tau_r is taken as 0.9999*tau_d (the expressions are singular at
-    tau_r = tau_d). The spike is transmitted with the weight it finds; the plasticity update
+    tau_r = tau_d). tau_r = 0 gives a single exponential: w is added to g, which decays with
+    tau_d (the synapse of conductance-based LIF networks, Vogels et al. 2011). The spike is transmitted with the weight it finds; the plasticity update
     that the same spike triggers acts on later spikes.
 
 Connections (NET_RECEIVE arguments, one set per NetCon)
@@ -99,7 +100,7 @@ UNITS {
 
 PARAMETER {
     : conductance
-    tau_r = 0.5 (ms)            : rise, dendritic GABA_A synapses of Wilmes et al. 2017 Eur J Neurosci 45:1032 (ModelDB 234241, tau1)
+    tau_r = 0.5 (ms)            : rise (0: single exponential), dendritic GABA_A synapses of Wilmes et al. 2017 Eur J Neurosci 45:1032 (ModelDB 234241, tau1)
     tau_d = 5 (ms)              : decay, Wilmes et al. 2017 (ModelDB 234241, tau2); class presets (PV faster, SST slower) are set from Python
     e = -75 (mV)                : GABA_A reversal; Wilmes et al. 2017 (ModelDB 234241) use -74 mV, Vogels et al. 2011 -80 mV
     : plasticity
@@ -147,12 +148,18 @@ STATE {
 
 INITIAL {
     LOCAL tp
-    tr = tau_r
-    if (tr/tau_d > 0.9999) {
-        tr = 0.9999*tau_d
+    if (tau_r > 0) {
+        tr = tau_r
+        if (tr/tau_d > 0.9999) {
+            tr = 0.9999*tau_d
+        }
+        tp = (tr*tau_d)/(tau_d - tr)*log(tau_d/tr)
+        factor = 1/(exp(-tp/tau_d) - exp(-tp/tr))
+    } else {
+        : single exponential: A stays 0 (its rate constant only needs to be finite)
+        tr = tau_d
+        factor = 1
     }
-    tp = (tr*tau_d)/(tau_d - tr)*log(tau_d/tr)
-    factor = 1/(exp(-tp/tau_d) - exp(-tp/tr))
     A = 0
     B = 0
     x_post = 0
@@ -228,7 +235,9 @@ NET_RECEIVE(w (uS), x_pre (1), t_pre (ms), kind (1)) {
     if (flag == 0) {
         if (kind == 0) {
             : transmit with the current weight
-            A = A + w*factor
+            if (tau_r > 0) {
+                A = A + w*factor
+            }
             B = B + w*factor
             : plasticity: traces decayed to now
             x_pre = x_pre*exp(-(t - t_pre)/tau_stdp)

@@ -97,6 +97,20 @@ def mod_hash(directory: str | os.PathLike | None = None) -> str:
     return _ModSources.read(directory).digest()
 
 
+_RANGE = re.compile(r"^\s*RANGE\s+(.+)$", re.MULTILINE)
+
+
+def declared_parameters(mechanism: str, directory: str | os.PathLike | None = None) -> set[str]:
+    """RANGE names of ``mechanism`` as its mod file declares them (read from the text, without
+    NEURON): what specs may set on it. Unknown mechanism: MechanismError listing the known ones."""
+    sources = _ModSources.read(directory)
+    for name in sources.contents:
+        if mechanism in sources.declared_names(name):
+            text = _LINE_COMMENT.sub("", _COMMENT_BLOCK.sub("", sources.text(name)))
+            return {word.strip() for line in _RANGE.findall(text) for word in line.split(",") if word.strip()}
+    raise MechanismError(f"no mod file declares {mechanism!r}; known: {', '.join(sorted(sources.expected()))}")
+
+
 def expected_mechanisms(directory: str | os.PathLike | None = None) -> set[str]:
     """Mechanism names (density suffixes and point processes) the mod files declare."""
     return _ModSources.read(directory).expected()

@@ -33,3 +33,22 @@ def mpi_init() -> tuple:
     h.nrnmpi_init()
     pc = h.ParallelContext()
     return int(pc.id()), int(pc.nhost())
+
+
+#: Environment variables that MPI launchers (Open MPI, MPICH/Hydra, PMIx, Slurm's srun) set in every rank.
+_LAUNCHER_VARIABLES = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS")
+
+
+def launched_under_mpi() -> bool:
+    """Whether this process was started by an MPI launcher (mpiexec, mpirun, srun)."""
+    return any(name in os.environ for name in _LAUNCHER_VARIABLES)
+
+
+def ensure_mpi() -> tuple:
+    """(rank, number of ranks): MPI is started (once) when the process runs under an MPI launcher;
+    otherwise one rank, without importing mpi4py."""
+    h = _h()
+    pc = h.ParallelContext()
+    if launched_under_mpi() and int(pc.nhost()) == 1:
+        return mpi_init()
+    return int(pc.id()), int(pc.nhost())

@@ -33,15 +33,16 @@ def _cmd_list(args) -> int:
 def _cmd_run(args) -> int:
     from .io import write_result
     from .protocols import get
-    from .protocols.common import cell_spec
     protocol = get(args.protocol)
     base = protocol.quick_params() if args.quick else protocol.params_type()
     params = parameters.with_overrides(base, parameters.parse_assignments(args.set))
-    spec = cell_spec(params.cell)
+    spec = protocol.spec_of(params)
     writable_dir(args.out, "--out")
     start = time.perf_counter()
     result = protocol.run(params, spec=spec)
     elapsed = time.perf_counter() - start
+    if result is None:   # an MPI rank other than 0: rank 0 writes the gathered result
+        return 0
     figure = protocol.plot(result)
     try:
         paths = write_result(protocol.name, result, params, spec, args.out, figure)

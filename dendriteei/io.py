@@ -35,9 +35,31 @@ def provenance() -> dict:
             "host": platform.node()}
 
 
+#: Tables longer than this (rows; e.g. a network's spikes) are written as Parquet when pyarrow is
+#: installed (``pip install 'dendriteei[parquet]'``), else as gzipped CSV.
+LARGE_TABLE_ROWS = 100_000
+
+
+def large_table_suffix() -> str:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return ".csv.gz"
+    return ".parquet"
+
+
+def write_large_table(frame, path: Path) -> None:
+    """Parquet when pyarrow is installed (by the suffix of the final name), else gzipped CSV."""
+    if large_table_suffix() == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False, compression="gzip")
+
+
 def write_result(name: str, result, params, spec, out_dir, figure=None) -> dict[str, Path]:
-    """Write <name>.csv (summary), <name>_traces.csv.gz, <name>_<table>.csv per further table,
-    <name>.png and <name>.json into out_dir. Each file is written to a temporary name and
+    """Write <name>.csv (summary), <name>_traces.csv.gz, <name>_<table>.csv per further table
+    (Parquet or .csv.gz beyond LARGE_TABLE_ROWS rows), <name>.png and <name>.json (parameters,
+    the cell or network spec, provenance) into out_dir. Each file is written to a temporary name and
     renamed, so a crash leaves no partial file."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -59,10 +81,15 @@ def write_result(name: str, result, params, spec, out_dir, figure=None) -> dict[
     else:
         paths.pop("traces")
     for table, frame in result.tables.items():
-        paths[table] = out / f"{name}_{table}.csv"
-        atomic(paths[table], lambda p, frame=frame: frame.to_csv(p, index=False))
+        if len(frame) > LARGE_TABLE_ROWS:
+            paths[table] = out / f"{name}_{table}{large_table_suffix()}"
+            atomic(paths[table], lambda p, frame=frame: write_large_table(frame, p))
+        else:
+            paths[table] = out / f"{name}_{table}.csv"
+            atomic(paths[table], lambda p, frame=frame: frame.to_csv(p, index=False))
+    kind = "network" if type(spec).__name__ == "NetworkSpec" else "cell"
     metadata = {"protocol": name, "parameters": dataclasses.asdict(params),
-                "cell": spec.to_dict(), "provenance": provenance()}
+                kind: spec.to_dict(), "provenance": provenance()}
     atomic(paths["metadata"], lambda p: p.write_text(json.dumps(metadata, indent=1, default=str)))
     if figure is not None:
         paths["figure"] = out / f"{name}.png"

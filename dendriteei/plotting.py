@@ -640,3 +640,60 @@ def plot_reduction_fidelity(result):
                title=f"{variant}:\n{100 * row.agreement:.0f} % agree, κ = {row.kappa:.2f}")
     fig.tight_layout()
     return fig
+
+
+def plot_vogels_network(result):
+    """Raster of a sample of cells at the start and the end, population rates over time, sampled
+    I→E weights (mean and spread) and CV of the ISI / pairwise correlation per window."""
+    spikes, rates, weights = result.tables["spikes"], result.tables["rates"], result.tables["weights"]
+    summary, outcome = result.summary, result.tables["outcome"].iloc[0]
+    fig = plt.figure(figsize=(14, 8), layout="constrained")
+    grid = fig.add_gridspec(2, 3)
+    t_end = float(rates.t_ms.max() + (rates.t_ms.iloc[1] - rates.t_ms.iloc[0] if len(rates) > 1 else 0.0) / 2)
+    span = min(500.0, t_end / 2)
+    for column, (start, label) in enumerate(((0.0, "start"), (t_end - span, "end"))):
+        ax = fig.add_subplot(grid[0, column])
+        shown = spikes[(spikes.t_ms >= start) & (spikes.t_ms < start + span)]
+        for k, (pop, part) in enumerate(shown.groupby("population", sort=False)):
+            sample = np.sort(part.gid.unique())[:200]
+            part = part[part.gid.isin(sample)]
+            ax.plot(part.t_ms, part.gid, ".", ms=1.2, color=f"C{k}", label=pop)
+        ax.set(xlabel="time (ms)", ylabel="gid (≤ 200 cells per population)", title=f"raster, {label}")
+        ax.legend(frameon=False, fontsize=8, markerscale=6, loc="upper right")
+    ax = fig.add_subplot(grid[0, 2])
+    for k, (pop, part) in enumerate(rates.groupby("population", sort=False)):
+        ax.plot(part.t_ms / 1000.0, part.rate_hz, color=f"C{k}", label=pop)
+    ax.axhline(outcome.rho0_hz, color="k", ls="--", lw=1, label=f"ρ0 = {outcome.rho0_hz:g} Hz")
+    ax.set(xlabel="time (s)", ylabel="rate (Hz)", yscale="log", title="population rates")
+    ax.legend(frameon=False, fontsize=8)
+    ax = fig.add_subplot(grid[1, 0])
+    for k, (projection, part) in enumerate(weights.groupby("projection", sort=False)):
+        stats = part.groupby("t_ms").weight_nS.agg(["mean", lambda w: w.quantile(0.1), lambda w: w.quantile(0.9)])
+        stats.columns = ["mean", "q10", "q90"]
+        ax.plot(stats.index / 1000.0, stats["mean"], color=f"C{k}", label=f"{projection} mean")
+        ax.fill_between(stats.index / 1000.0, stats.q10, stats.q90, color=f"C{k}", alpha=0.2, lw=0)
+    ax.set(xlabel="time (s)", ylabel="weight (nS)", title="sampled plastic weights (10–90 %)")
+    if len(weights):
+        ax.legend(frameon=False, fontsize=8)
+    ax = fig.add_subplot(grid[1, 1])
+    for k, (pop, part) in enumerate(summary.groupby("population", sort=False)):
+        middle = (part.start_s + part.stop_s) / 2
+        ax.plot(middle, part.cv_isi, "o-", color=f"C{k}", label=f"{pop} CV ISI")
+        ax.plot(middle, part.correlation, "s--", color=f"C{k}", label=f"{pop} correlation")
+    ax.axhline(1.0, color="k", lw=0.8, ls=":")
+    ax.set(xlabel="time (s)", ylabel="CV of ISI / correlation", title="irregularity and synchrony")
+    ax.legend(frameon=False, fontsize=7)
+    ax = fig.add_subplot(grid[1, 2])
+    currents = result.tables["currents"]
+    if len(currents):
+        mean = currents.groupby(["population", "t_ms"])[["exc_nA", "inh_nA"]].mean().reset_index()
+        for k, (pop, part) in enumerate(mean.groupby("population", sort=False)):
+            ax.plot(part.t_ms / 1000.0, -part.exc_nA, color=f"C{k}", lw=0.6, label=f"{pop}: excitatory (inward)")
+            ax.plot(part.t_ms / 1000.0, part.inh_nA, color=f"C{k}", lw=0.6, ls="--", label=f"{pop}: inhibitory (outward)")
+        ax.legend(frameon=False, fontsize=7)
+    ax.set(xlabel="time (s)", ylabel="synaptic current (nA)", title="E and I currents (sampled cells)")
+    settled = outcome.time_to_rho0_10pct_s
+    when = f"reached ρ0 ± 10 % at {settled:.1f} s" if np.isfinite(settled) else "not within ρ0 ± 10 % by the end"
+    fig.suptitle(f"Vogels et al. 2011 network ({outcome.n_cells} cells, E = {outcome.cell}): E rate "
+                 f"{outcome.e_rate_first_window_hz:.0f} → {outcome.e_rate_last_window_hz:.1f} Hz, {when}")
+    return fig

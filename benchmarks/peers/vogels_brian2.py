@@ -171,7 +171,8 @@ def main() -> None:
             "cython_cache_new_files": count_files(cache_dir) - cache_before,
         })
 
-    # Analysis (not timed).
+    # Analysis (not timed); peak RSS first, so the analysis's own arrays do not count.
+    rss = common.peak_rss_mb(include_children=args.mode == "standalone")
     counts = np.concatenate([np.asarray(mon_e.count), np.asarray(mon_i.count)])
     out_degree = (np.bincount(np.asarray(syn_e.i), minlength=n_exc + n_inh)
                   + np.bincount(np.asarray(syn_ii.i) + n_exc, minlength=n_exc + n_inh)
@@ -192,7 +193,8 @@ def main() -> None:
         "rate_inh_final_hz": common.final_rate(t_i, n_inh, t_total),
         "mean_w_ie_final_nS": float(w_ie.mean()) if w_ie.size else 0.0,
     })
-    result.update(common.peak_rss_mb(include_children=args.mode == "standalone"))
+    result.update(rss)
+    result["peak_rss_after_analysis_MB"] = common.peak_rss_mb()["peak_rss_self_MB"]
     if project_dir and not args.keep:
         shutil.rmtree(project_dir, ignore_errors=True)
     elif project_dir:

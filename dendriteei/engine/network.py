@@ -113,6 +113,9 @@ class Network:
             lif = h.dei_lif(sec(0.5))
             for name, value in _lif_parameters(cell).items():
                 setattr(lif, name, value)
+            if cell.v_thresh_sd_mV > 0:   # per-cell threshold; the cut-off keeps its distance from it
+                shift = connectivity.stream(self.spec.seed, "v_init", gid, 1).normal(0.0, cell.v_thresh_sd_mV)
+                lif.v_thresh, lif.v_spike = cell.v_thresh_mV + shift, cell.spike_mV + shift
             source = h.NetCon(lif, None)
             self._cells[gid] = (sec, sec, lif)
         else:

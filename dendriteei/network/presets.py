@@ -5,6 +5,11 @@ Science 334:1569 (Fig. 4; ModelDB 143751; Brian2's examples/frompapers/Vogels_et
 with point-neuron E cells, or with multicompartment (e.g. reduced pyramidal) E cells whose
 inhibition is split into PV (perisomatic, somatic post signal) and SST (dendritic, local post
 signal) projections.
+
+:func:`cortical_motif`: E/PV/SST/VIP with the connection probabilities, strengths, kinetics and
+external drive of Litwin-Kumar, Rosenbaum & Doiron 2016 J Neurophysiol 115:1399, whose motif is
+Pfeffer et al. 2013 Nat Neurosci 16:1068's (PV→E, PV; SST→all but SST; VIP→SST); numbers and
+sources in :mod:`.interneuron_data`.
 """
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from dataclasses import dataclass
 
 from ..catalogue import GABA_POST_SOURCES, GABA_WINDOWS
 from ..spec import CellSpec
+from . import interneuron_data as data
+from .models import gaba_parameters, point_neuron
 from .spec import (CompartmentalCell, Constant, NetworkSpec, ParameterChange, PointNeuron,
                    PoissonDrive, Population, Probability, Projection, Recording, Synapse)
 
@@ -106,4 +113,71 @@ def vogels_2011(p: VogelsParameters = VogelsParameters(), seed: int = 1, exc_cel
                        dt_ms=p.dt_ms, description=description)
 
 
-__all__ = ["VogelsParameters", "vogels_2011", "vogels_lif"]
+#: Where each class's synapses land on a multicompartment E cell (Pfeffer et al. 2013 motif on a
+#: pyramidal cell: PV perisomatic, SST distal apical; VIP makes none onto E).
+E_REGIONS = {"e": "basal", "pv": "perisomatic", "sst": "distal_apical"}
+#: Synapse sites per cell for dendritic targets (connections share them, weights stay per connection).
+_SITES = 4
+
+
+def cortical_motif(sizes: dict | None = None, exc_cell: CellSpec | None = None, seed: int = 1,
+                   scale_drive: dict | None = None, recording: Recording = Recording(weight_sample=0),
+                   delay_ms: float = 0.5) -> NetworkSpec:
+    """E/PV/SST/VIP network after Litwin-Kumar et al. 2016 (sizes 400/50/25/25 by default).
+
+    Probabilities: their params.jl (Pfeffer et al. 2013 motif; absent pairs have p = 0 and are
+    left out). Inhibitory connections: dei_gaba with the presynaptic class's kinetics, peak
+    conductance = their conductance integral × the kernel peak. Excitatory connections onto point
+    neurons: the cell's own single-exponential conductance (τ 2 ms) with the same conductance
+    integral (jump = integral / τ). External drive: Poisson at their rates through the E→post
+    weight. ``scale_drive`` multiplies a population's external rate (e.g. {"vip": 2.0} for
+    top-down activation of VIP). With ``exc_cell`` (e.g. a reduced pyramidal cell) the E cells are
+    multicompartment: E→E and drive on basal dei_glu synapses, PV perisomatic, SST distal apical.
+    ``delay_ms``: every connection's delay (modelling choice: the 0.5 ms order of cortical axonal
+    plus synaptic delay; Litwin-Kumar et al. deliver at the next step)."""
+    sizes = {**data.POPULATION_SIZES_LK2016, **(sizes or {})}
+    scale = {**{k: 1.0 for k in data.POPULATIONS}, **(scale_drive or {})}
+    unknown = set(sizes) - set(data.POPULATIONS) | set(scale) - set(data.POPULATIONS)
+    if unknown:
+        from ..checks import SpecError
+        raise SpecError(f"cortical_motif: unknown population {sorted(unknown)[0]!r}; valid: "
+                        f"{', '.join(data.POPULATIONS)}")
+    tau_exc = data.SYNAPTIC_KINETICS["e"]["tau_decay_ms"]
+    cells = {"e": point_neuron("e_adex") if exc_cell is None else CompartmentalCell(exc_cell),
+             "pv": point_neuron("pv"), "sst": point_neuron("sst"), "vip": point_neuron("vip")}
+    populations = tuple(Population(k.upper(), cells[k], sizes[k]) for k in data.POPULATIONS)
+
+    def synapse(pre: str, post: str) -> tuple:
+        """(Synapse, weight in nS) of a pre → post connection."""
+        integral = data.CONNECTION_STRENGTH_NS_MS_LK2016[(pre, post)]
+        compartmental = post == "e" and exc_cell is not None
+        if pre == "e":
+            if compartmental:
+                glu = Synapse("dei_glu", E_REGIONS["e"], (("gmax_nmda", 0.0), ("tau_r_ampa", 0.5),
+                                                          ("tau_d_ampa", tau_exc)), sites=_SITES)
+                return glu, integral * data.KERNEL_PEAK_PER_MS_LK2016["e"]
+            return Synapse("exc"), integral / tau_exc
+        region = E_REGIONS[pre] if compartmental else "soma"
+        return (Synapse("dei_gaba", region, gaba_parameters(pre), sites=_SITES if compartmental else 1),
+                integral * data.KERNEL_PEAK_PER_MS_LK2016[pre])
+
+    projections = []
+    for pre in data.POPULATIONS:
+        for post in data.POPULATIONS:
+            p = data.CONNECTION_PROBABILITY[(pre, post)]
+            if p > 0 and sizes[pre] > (1 if pre == post else 0):
+                syn, weight = synapse(pre, post)
+                projections.append(Projection(f"{pre.upper()}->{post.upper()}", pre.upper(), post.upper(),
+                                              Probability(p), syn, Constant(weight), Constant(delay_ms)))
+    stimuli = []
+    for post in data.POPULATIONS:
+        syn, weight = synapse("e", post)
+        rate = data.EXTERNAL_RATE_KHZ_LK2016[post] * 1000.0 * scale[post]
+        if rate > 0:
+            stimuli.append(PoissonDrive(f"external->{post.upper()}", post.upper(), rate, syn, weight))
+    return NetworkSpec("cortical_motif", populations, tuple(projections), tuple(stimuli), (), recording, seed=seed,
+                       dt_ms=0.1, description="E/PV/SST/VIP after Litwin-Kumar, Rosenbaum & Doiron 2016 "
+                                              "(Pfeffer et al. 2013 motif)")
+
+
+__all__ = ["E_REGIONS", "VogelsParameters", "cortical_motif", "vogels_2011", "vogels_lif"]

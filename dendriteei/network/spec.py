@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -20,6 +21,11 @@ from ..spec import CellSpec
 #: Synapse mechanisms a projection may use: a point neuron's own single-exponential conductances
 #: ("exc", "inh"; mod/dei_lif.mod) or the package's synapse point processes.
 SYNAPSE_MECHANISMS = ("exc", "inh", "dei_gaba", "dei_glu")
+#: Largest AdEx spike cut-off above V_T, in slope factors Δ_T (dei_lif caps its exponent at 20).
+MAX_CUTOFF_SLOPES = 10.0
+#: Largest g_L e^x dt / C of an AdEx at its cut-off (x = (v_spike − V_T)/Δ_T): NEURON's fixed step
+#: linearises the exponential current and diverges when this reaches 1; 0.8 keeps a margin.
+STABLE_GAIN = 0.8
 #: Regions that stand for the whole cell on a point neuron.
 POINT_REGIONS = ("soma",)
 
@@ -51,6 +57,7 @@ class PointNeuron:
     e_exc_mV: float = 0.0          # Vogels et al. 2011
     e_inh_mV: float = -80.0        # Vogels et al. 2011
     v_init_mV: tuple = (-60.0, -50.0)   # initial v uniform in [low, high) per cell (Vogels et al. 2011)
+    v_thresh_sd_mV: float = 0.0    # cell-to-cell SD of the threshold (the spike cut-off moves with it); Vogels: 0
     description: str = ""
     kind: str = "point"
 
@@ -63,9 +70,15 @@ class PointNeuron:
         for field in ("e_leak_mV", "v_thresh_mV", "v_reset_mV", "e_exc_mV", "e_inh_mV"):
             number(owner, field, getattr(self, field), "mV", minimum=-200.0, maximum=200.0)
         number(owner, "delta_t_mV", self.delta_t_mV, "mV", minimum=0.0, maximum=20.0)
+        number(owner, "v_thresh_sd_mV", self.v_thresh_sd_mV, "mV", minimum=0.0, maximum=20.0)
         number(owner, "v_spike_mV", self.v_spike_mV, "mV", minimum=-200.0, maximum=200.0, optional=True)
         for field, unit in (("a_nS", "nS"), ("b_pA", "pA"), ("i_bias_pA", "pA")):
             number(owner, field, getattr(self, field), unit)
+        if self.delta_t_mV > 0 and self.spike_mV > self.v_thresh_mV + MAX_CUTOFF_SLOPES * self.delta_t_mV:
+            raise SpecError(f"{owner}: v_spike_mV = {self.spike_mV:g} mV lies more than {MAX_CUTOFF_SLOPES:g} Δ_T above "
+                            f"V_T ({self.v_thresh_mV:g} mV); the exponential upswing cannot be integrated that far "
+                            f"with a fixed step: detect the spike at ≤ {self.v_thresh_mV + MAX_CUTOFF_SLOPES * self.delta_t_mV:g} "
+                            "mV (from V_T + 5 Δ_T the upswing takes ≈ τ_m e^-5, < 0.2 ms)")
         if self.v_reset_mV >= self.spike_mV:
             raise SpecError(f"{owner}: v_reset_mV ({self.v_reset_mV:g} mV) must lie below the spike threshold "
                             f"({self.spike_mV:g} mV)")
@@ -434,6 +447,17 @@ class NetworkSpec:
             if duplicate:
                 raise SpecError(f"{owner}: two {kind}s are named {duplicate!r}")
         pops = {p.name: p for p in self.populations}
+        for pop in self.populations:
+            cell = pop.cell
+            if isinstance(cell, PointNeuron) and cell.delta_t_mV > 0:
+                gain = cell.g_leak_nS * math.exp((cell.spike_mV - cell.v_thresh_mV) / cell.delta_t_mV) \
+                    * self.dt_ms / cell.c_m_pF
+                if gain >= STABLE_GAIN:
+                    slopes = math.log(STABLE_GAIN * cell.c_m_pF / (cell.g_leak_nS * self.dt_ms))
+                    raise SpecError(f"{owner}, population {pop.name!r}: the AdEx cut-off v_spike_mV = {cell.spike_mV:g} mV "
+                                    f"is too far above V_T for dt_ms = {self.dt_ms:g} ms (g_L e^x dt / C = {gain:.2f} ≥ "
+                                    f"{STABLE_GAIN:g}: the fixed step diverges); use v_spike_mV ≤ "
+                                    f"{cell.v_thresh_mV + slopes * cell.delta_t_mV:.2f} mV or a smaller dt_ms")
         for proj in self.projections:
             where = f"{owner}, projection {proj.name!r}"
             for end in ("pre", "post"):

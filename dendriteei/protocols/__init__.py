@@ -7,7 +7,8 @@ from typing import Callable
 from ..parameters import ParameterError
 from . import bac_firing, bap_attenuation, inhibitory_balance, istdp_homeostatic, istdp_window, stdp
 from . import bap_gating, dendritic_balance, reduction_fidelity, shouval_stdp, stdp_flip, synaptic_calcium
-from .common import ProtocolResult, RunParams
+from . import vogels_network
+from .common import ProtocolResult, RunParams, cell_spec
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Protocol:
     plot: Callable[[ProtocolResult], object]  # the result's matplotlib Figure
     summary: str
     quick: tuple = ()                         # ((parameter, value), ...)
+    spec_of: Callable[[RunParams], object] = lambda params: cell_spec(params.cell)   # the cell or network spec
 
     def quick_params(self, **overrides) -> RunParams:
         """The quick setting's parameters, with ``overrides`` (e.g. cell=...) on top."""
@@ -85,6 +87,13 @@ PROTOCOLS = {
                  quick=(('settle_ms', 100.0), ('delta_ts_ms', (10.0,)), ('frequencies_hz', (1.0,)),
                         ('conditions', ('control',)), ('measured_pairs', 1), ('fi_currents_nA', (0.4,)),
                         ('fi_duration_ms', 200.0), ('poisson_s', 0.2), ('n_exc', 20), ('n_inh', 4))),
+        Protocol("vogels-network", vogels_network.VogelsNetworkParams, vogels_network.run,
+                 _figure("plot_vogels_network"),
+                 "Vogels 2011 network (8000 E + 2000 I, ParallelContext/MPI): iSTDP brings the E rate from "
+                 "≈165 Hz toward ρ0 and the activity to asynchronous-irregular",
+                 quick=(('n_exc', 400), ('n_inh', 100), ('p_connect', 0.1), ('duration_s', 1.0), ('static_s', 0.25),
+                        ('eta_nS', 1.0), ('window_s', 0.25), ('progress', False)),
+                 spec_of=vogels_network.network_spec),
     )
 }
 

@@ -1,4 +1,5 @@
 """Command line: ``dendriteei list | run <protocol> [--quick] [--set name=value ...] [--out DIR] | build |
+network SPEC.json --tstop-ms T [--threads N] [--out DIR] |
 sweep <protocol> --grid name=start:stop:step --grid name=a,b,c [--jobs N] [--out results.csv]``."""
 from __future__ import annotations
 
@@ -99,6 +100,37 @@ def _cmd_sweep(args) -> int:
     return 1 if len(failed) else 0
 
 
+def _cmd_network(args) -> int:
+    from .engine.network import Network
+    from .engine.parallel import ensure_mpi
+    from .io import write_network
+    from .network import NetworkSpec
+    try:
+        text = Path(args.spec).read_text()
+    except OSError as error:
+        raise ParameterError(f"network spec {args.spec}: {_reason(error)}") from None
+    spec = NetworkSpec.from_json(text)
+    if args.tstop_ms <= 0:
+        raise ParameterError(f"--tstop-ms must be > 0 ms, got {args.tstop_ms:g}")
+    if args.threads < 1:
+        raise ParameterError(f"--threads must be ≥ 1, got {args.threads}")
+    writable_dir(args.out, "--out")
+    ensure_mpi()
+    with Network(spec, nthread=args.threads) as network:
+        result = network.run(args.tstop_ms, progress=not args.quiet)
+    if result is None:   # MPI rank other than 0
+        return 0
+    from .plotting import plot_network
+    paths = write_network(result, args.out, plot_network(result))
+    rates = result.rates_hz(args.tstop_ms)
+    for row in rates.itertuples():
+        print(f"{row.population}: {row.rate_hz:.2f} Hz")
+    print(f"{spec.name}: {spec.n_cells} cells, {sum(result.connections.values())} connections, "
+          f"{len(result.spikes)} spikes; built in {result.timing['build_s']:.1f} s, ran in {result.timing['run_s']:.1f} s "
+          f"on {result.timing['ranks']} rank(s); wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
 def _cmd_build(args) -> int:
     from .engine import mechanisms
     print(mechanisms.build(force=args.force))
@@ -141,6 +173,13 @@ def parser() -> argparse.ArgumentParser:
                     help="keep only summary rows with this value, e.g. site=soma (repeatable)")
     sw.add_argument("--max-runs", type=int, metavar="N",
                     help="refuse a sweep of more runs, before any run (default 100000)")
+    net = sub.add_parser("network", help="run a network spec (JSON, dendriteei.network.NetworkSpec) on this process "
+                         "or under mpiexec; writes spikes, weights, currents, rates, network.json and a figure")
+    net.add_argument("spec", help="network spec JSON file (NetworkSpec.to_json)")
+    net.add_argument("--tstop-ms", type=float, required=True, help="simulated time (ms)")
+    net.add_argument("--threads", type=int, default=1, help="threads per rank (default 1)")
+    net.add_argument("--out", default="results/network", help="output directory (default: results/network)")
+    net.add_argument("--quiet", action="store_true", help="no progress bar")
     build = sub.add_parser("build", help="compile the NMODL mechanisms into the cache")
     build.add_argument("--force", action="store_true", help="rebuild even if a build exists")
     return top
@@ -148,7 +187,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
-    commands = {"list": _cmd_list, "run": _cmd_run, "sweep": _cmd_sweep, "build": _cmd_build}
+    commands = {"list": _cmd_list, "run": _cmd_run, "sweep": _cmd_sweep, "network": _cmd_network, "build": _cmd_build}
     try:
         return commands[args.command](args)
     except (ParameterError, SpecError, MechanismError) as error:

@@ -95,3 +95,51 @@ def write_result(name: str, result, params, spec, out_dir, figure=None) -> dict[
         paths["figure"] = out / f"{name}.png"
         atomic(paths["figure"], lambda p: figure.savefig(p, dpi=120, format="png"))
     return paths
+
+
+def write_network(result, out_dir, figure=None) -> dict[str, Path]:
+    """Write a network run (:class:`dendriteei.engine.network.NetworkResult`) into out_dir: spikes,
+    weights, final_weights, currents (Parquet when pyarrow is installed, else gzipped CSV), rates
+    (CSV, bins of the recording interval), network.json (the spec, counts, timing, provenance) and
+    network.png if a figure is given. Atomic per file, like :func:`write_result`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = large_table_suffix()
+    paths = {}
+
+    def atomic(path: Path, write):
+        tmp = path.with_name(path.name + ".tmp" + path.suffix)
+        try:
+            write(tmp)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    for table in ("spikes", "weights", "final_weights", "currents"):
+        paths[table] = out / f"{table}{suffix}"
+        atomic(paths[table], lambda p, frame=getattr(result, table): write_large_table(frame, p))
+    paths["rates"] = out / "rates.csv"
+    rates = result.rates_hz(result.spec.recording.every_ms)
+    atomic(paths["rates"], lambda p: rates.to_csv(p, index=False))
+    metadata = {"network": result.spec.to_dict(), "tstop_ms": result.tstop_ms, "timing": result.timing,
+                "connections": result.connections, "synaptic_events": result.synaptic_events,
+                "provenance": provenance()}
+    paths["metadata"] = out / "network.json"
+    atomic(paths["metadata"], lambda p: p.write_text(json.dumps(metadata, indent=1, default=str)))
+    if figure is not None:
+        paths["figure"] = out / "network.png"
+        atomic(paths["figure"], lambda p: figure.savefig(p, dpi=120, format="png"))
+    return paths
+
+
+def read_table(directory, name: str):
+    """A table written by :func:`write_network` or :func:`write_result`: <name>.parquet,
+    <name>.csv.gz or <name>.csv in directory."""
+    import pandas as pd
+    directory = Path(directory)
+    for suffix, reader in ((".parquet", pd.read_parquet), (".csv.gz", pd.read_csv), (".csv", pd.read_csv)):
+        path = directory / f"{name}{suffix}"
+        if path.exists():
+            return reader(path)
+    raise FileNotFoundError(f"no table {name!r} (.parquet, .csv.gz or .csv) in {directory}")

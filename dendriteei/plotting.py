@@ -697,3 +697,22 @@ def plot_vogels_network(result):
     fig.suptitle(f"Vogels et al. 2011 network ({outcome.n_cells} cells, E = {outcome.cell}): E rate "
                  f"{outcome.e_rate_first_window_hz:.0f} → {outcome.e_rate_last_window_hz:.1f} Hz, {when}")
     return fig
+
+
+def plot_network(result):
+    """Any network run (:class:`dendriteei.engine.network.NetworkResult`): raster of up to 200
+    cells per population and population rates over time."""
+    fig, (ax_raster, ax_rate) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+    for k, (pop, part) in enumerate(result.spikes.groupby("population", sort=False)):
+        sample = np.sort(part.gid.unique())[:200]
+        part = part[part.gid.isin(sample)]
+        ax_raster.plot(part.t_ms, part.gid, ".", ms=1.0, color=f"C{k}", label=pop)
+    ax_raster.set(xlabel="time (ms)", ylabel="gid", title="raster (≤ 200 cells per population)")
+    ax_raster.legend(frameon=False, fontsize=8, markerscale=6)
+    rates = result.rates_hz(result.spec.recording.every_ms)
+    for k, (pop, part) in enumerate(rates.groupby("population", sort=False)):
+        ax_rate.plot(part.t_ms, part.rate_hz, color=f"C{k}", label=pop)
+    ax_rate.set(xlabel="time (ms)", ylabel="rate (Hz)", title="population rates")
+    ax_rate.legend(frameon=False, fontsize=8)
+    fig.suptitle(f"{result.spec.name}: {result.spec.n_cells} cells, {result.timing['ranks']} rank(s)")
+    return fig

@@ -65,17 +65,22 @@ def synaptic_events(spike_counts: np.ndarray, out_degree: np.ndarray) -> int:
 
 
 def peak_rss_mb(include_children: bool = False) -> dict:
-    """Peak resident set sizes from getrusage (Linux reports kB): this process and, if asked, its children.
+    """Peak resident set sizes (getrusage; Linux reports kB) and CPU times: this process and, if asked,
+    its children.
 
     ru_maxrss of RUSAGE_CHILDREN is the largest single waited-for child (e.g. the compiler or the
     standalone binary), not a sum; peak_rss_MB adds it to this process's peak as an upper bound.
     """
-    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    out = {"peak_rss_MB": self_mb, "peak_rss_self_MB": self_mb}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    self_mb = usage.ru_maxrss / 1024.0
+    # CPU time (user + system) so far: on a shared machine wall time alone hides lost cycles.
+    out = {"peak_rss_MB": self_mb, "peak_rss_self_MB": self_mb, "cpu_self_s": usage.ru_utime + usage.ru_stime}
     if include_children:
-        child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        child_mb = children.ru_maxrss / 1024.0
         out["peak_rss_children_MB"] = child_mb
         out["peak_rss_MB"] = self_mb + child_mb
+        out["cpu_children_s"] = children.ru_utime + children.ru_stime
     return out
 
 

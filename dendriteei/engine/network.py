@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..catalogue import GABA_POST_SOURCES
 from ..network import connectivity
 from ..network.spec import CompartmentalCell, CurrentStep, NetworkSpec, PointNeuron, PoissonDrive, Synapse
 from .cell import _h, build
@@ -24,6 +25,8 @@ from .simulation import MAX_TSTOP_MS, SimulationDiverged, _holding_gids
 
 #: dei_glu's default AMPA peak (nS): a network weight in nS divided by it is dei_glu's relative weight.
 _GLU_GMAX0_NS = 0.5
+#: Relative margin by which the shortest delay exceeds dt (ParallelContext refuses a minimum delay of dt).
+DELAY_MARGIN = 1e-6
 #: Event kinds in the weight vectors (see mod/dei_lif.mod, dei_gaba.mod, dei_glu.mod).
 _LIF_KIND = {"exc": 0.0, "inh": 1.0}
 
@@ -74,12 +77,16 @@ class Network:
         pc.gid_clear()
         self.rank, self.nhost = int(pc.id()), int(pc.nhost())
         self.nthread = nthread
+        # ParallelContext needs every delay from a spike source strictly above dt; one of exactly dt
+        # (the spec allows it) becomes dt·(1 + 1e-6), delivered in the same step
+        self._shortest_delay = spec.dt_ms * (1.0 + DELAY_MARGIN)
         self.local_gids = list(range(self.rank, spec.n_cells, self.nhost))
         self._cells = {}          # gid -> (section or BuiltCell, soma section, own dei_lif or None)
         self._sources = {}        # gid -> NetCon (spike source)
         self._synapses = {}       # (gid, projection index) -> list of point processes (one per site)
         self._netcons = {}        # projection index -> list of (post gid, pre gids array, NetCons list)
         self._keep = []           # stimuli, post-event NetCons
+        self._post_netcons = False
         self._out_degree = np.zeros(spec.n_cells, dtype=np.int64)
         for gid in self.local_gids:
             self._build_cell(gid)
@@ -158,8 +165,15 @@ class Network:
                 for name, value in synapse.parameters:
                     setattr(point, name, value)
                 points.append(point)
-            if synapse.post_events:
+            if synapse.post_events and lif is not None and synapse.mechanism == "dei_gaba":
+                # a point neuron's spike is its voltage crossing v_spike: dei_gaba's own WATCH on the
+                # same compartment sees it in the same step, without a NetCon (and its delay)
+                for point in points:
+                    point.post_source = GABA_POST_SOURCES["local_voltage"]
+                    point.post_threshold = lif.v_spike
+            elif synapse.post_events:
                 kind_vector = (0.0, 0.0, 0.0, 1.0) if synapse.mechanism == "dei_gaba" else (0.0, 1.0)
+                self._post_netcons = True
                 for point in points:
                     netcon = h.NetCon(lif, point) if lif is not None else \
                         h.NetCon(soma(0.5)._ref_v, point, sec=soma)
@@ -167,7 +181,9 @@ class Network:
                         netcon.threshold = self.spec.population_of(gid)[0].cell.spike_threshold_mV
                     for slot, value in enumerate(kind_vector):
                         netcon.weight[slot] = value
-                    netcon.delay = 0.0
+                    # one step late: a NetCon from a cell's spike source counts in ParallelContext's
+                    # minimum delay, which must exceed dt (0.1 ms against τ_STDP of 20 ms)
+                    netcon.delay = self._shortest_delay
                     self._keep.append(netcon)
         self._synapses[key] = points
         return points
@@ -187,9 +203,9 @@ class Network:
                 continue
             points = self._place(gid, projection.synapse, (gid, ("projection", index)))
             vectors = _weight_vectors(projection.synapse.mechanism, conns.weights_nS)
+            delays = np.maximum(conns.delays_ms, self._shortest_delay).tolist()
             netcons = []
-            for pre, site, delay, vector in zip(conns.pre_gids.tolist(), conns.sites.tolist(),
-                                                conns.delays_ms.tolist(), vectors):
+            for pre, site, delay, vector in zip(conns.pre_gids.tolist(), conns.sites.tolist(), delays, vectors):
                 netcon = pc.gid_connect(pre, points[site])
                 netcon.delay = delay
                 for slot, value in enumerate(vector):
@@ -286,7 +302,12 @@ class Network:
         h.steps_per_ms = 1.0 / spec.dt_ms
         h.celsius = spec.celsius
         pc.nthread(self.nthread)
-        pc.set_maxstep(10.0)
+        shortest = pc.set_maxstep(10.0)
+        if self.nthread > 1 and shortest < 2.0 * spec.dt_ms:
+            raise ValueError(f"nthread = {self.nthread}: NEURON's threaded fixed step needs every delay ≥ 2 dt "
+                             f"({2 * spec.dt_ms:g} ms); the shortest here is {shortest:g} ms (connection delays"
+                             f"{', and the one-step post events of compartmental cells' if self._post_netcons else ''})."
+                             " Use longer delays or nthread = 1 (several MPI ranks work with delays of dt)")
         started = time.perf_counter()
         for gid, (owner, _, _) in self._cells.items():
             sections = [owner] if not hasattr(owner, "sections") else owner.sections.values()

@@ -292,30 +292,37 @@ BREAKPOINT {
 
 DERIVATIVE states {
     : derivimplicit needs exactly one equation per state: the modes are
-    : selected by 0/1 multipliers instead of if/else around the equations
-    LOCAL gb, sh, influx, ci
+    : selected by 0/1 multipliers and precomputed rates instead of if/else around the
+    : equations; terms a mode does not use are not evaluated (the spine VDCC gates stay at
+    : their initial values in ca_mode 0, where no current flows through them), which keeps
+    : the many synapses of a network cheap
+    LOCAL gb, dw_shouval, influx, ci, m_target, h_target
     gb = 0
-    sh = 0
+    dw_shouval = 0
     influx = 0
+    m_target = m_vdcc
+    h_target = h_vdcc
     if (ca_mode == 1) {
         ci = ca_rest + (0.001)*c
         influx = -flux_gain()*(nmda_calcium(gmax_nmda*(B_nmda - A_nmda)*mgblock(v), v, ci)
                                + gbar_vdcc*m_vdcc*m_vdcc*h_vdcc*ghk(v, ci, cao))
+        m_target = minf_vdcc(v)
+        h_target = hinf_vdcc(v)
     }
     if (rule == 1) {
         gb = 1
     } else if (rule == 2) {
-        sh = 1
+        dw_shouval = eta_shouval(c)*(omega_shouval(c) - lambda_shouval*w_shouval)
     }
     A_ampa' = -A_ampa/tau_r_ampa
     B_ampa' = -B_ampa/tau_d_ampa
     A_nmda' = -A_nmda/tau_r_nmda
     B_nmda' = -B_nmda/tau_d_nmda
-    m_vdcc' = (minf_vdcc(v) - m_vdcc)/tau_m_vdcc
-    h_vdcc' = (hinf_vdcc(v) - h_vdcc)/tau_h_vdcc
+    m_vdcc' = (m_target - m_vdcc)/tau_m_vdcc
+    h_vdcc' = (h_target - h_vdcc)/tau_h_vdcc
     c' = (1 - ca_mode)*(-c/tau_ca) + ca_mode*(influx - c/tau_spine)
     rho' = gb*(-rho*(1 - rho)*(rho_star - rho) + gamma_p*(1 - rho)*above_p - gamma_d*rho*above_d)/tau_rho
-    w_shouval' = sh*eta_shouval(c)*(omega_shouval(c) - lambda_shouval*w_shouval)
+    w_shouval' = dw_shouval
     time_above_d' = above_d
     time_above_p' = above_p
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,7 +84,8 @@ class Network:
         self.local_gids = list(range(self.rank, spec.n_cells, self.nhost))
         self._cells = {}          # gid -> (section or BuiltCell, soma section, own dei_lif or None)
         self._sources = {}        # gid -> NetCon (spike source)
-        self._synapses = {}       # (gid, projection index) -> list of point processes (one per site)
+        self._synapses = {}       # placement key (see _placement_key) -> point processes (one per site)
+        self._projection_points = {}   # projection index -> [point processes on this rank]
         self._netcons = {}        # projection index -> list of (post gid, pre gids array, NetCons list)
         self._keep = []           # stimuli, post-event NetCons
         self._post_netcons = False
@@ -142,21 +144,31 @@ class Network:
         return cell.spec.v_init_mV
 
     # -- synapses --------------------------------------------------------------------------------
-    def _place(self, gid: int, synapse: Synapse, key) -> list:
+    @staticmethod
+    def _placement_key(gid: int, synapse: Synapse, owner: tuple) -> tuple:
+        """Plastic synapses belong to their projection or stimulus (``owner``); non-plastic ones with the
+        same mechanism, parameters, region and sites are shared on a cell by every projection and
+        stimulus that uses them (a conductance sums its inputs; far fewer point processes to integrate)."""
+        if synapse.plastic or synapse.post_events:
+            return (gid, owner)
+        return (gid, ("shared", synapse.mechanism, synapse.region, synapse.parameters, synapse.sites))
+
+    def _place(self, gid: int, synapse: Synapse, owner: tuple) -> list:
         """The point processes (one per site) that ``synapse`` puts on cell ``gid``, made once per key."""
+        key = self._placement_key(gid, synapse, owner)
         if key in self._synapses:
             return self._synapses[key]
         h = self.h
-        owner, soma, lif = self._cells[gid]
+        cell, soma, lif = self._cells[gid]
         if synapse.mechanism in ("exc", "inh"):
             points = [lif]
         else:
             if lif is not None:
                 segments = [soma(0.5)] * synapse.sites
             else:
-                entries = owner._region_entries(synapse.region)
+                entries = cell._region_entries(synapse.region)
                 areas = np.array([seg.area() for _, _, seg, _ in entries])
-                rng = connectivity.stream(self.spec.seed, "sites", hash_key(key[1]), gid)
+                rng = connectivity.stream(self.spec.seed, "sites", zlib.crc32(repr(key[1]).encode()), gid)
                 chosen = rng.choice(len(entries), size=synapse.sites, p=areas / areas.sum())
                 segments = [entries[i][2] for i in chosen]
             points = []
@@ -201,7 +213,8 @@ class Network:
             if not len(conns):
                 made.append((gid, conns.pre_gids, []))
                 continue
-            points = self._place(gid, projection.synapse, (gid, ("projection", index)))
+            points = self._place(gid, projection.synapse, ("projection", index))
+            self._projection_points.setdefault(index, []).extend(points)
             vectors = _weight_vectors(projection.synapse.mechanism, conns.weights_nS)
             delays = np.maximum(conns.delays_ms, self._shortest_delay).tolist()
             netcons = []
@@ -233,7 +246,7 @@ class Network:
             source.rng.set_ids(spec.seed, connectivity.STREAMS["stimulus"] * 1000 + index, gid)
             source.rate_hz = stimulus.rate_hz * stimulus.n_sources
             source.start, source.stop = stimulus.start_ms, stimulus.stop_ms
-            point = self._place(gid, stimulus.synapse, (gid, ("stimulus", index)))[0]
+            point = self._place(gid, stimulus.synapse, ("stimulus", index))[0]
             netcon = h.NetCon(source, point)
             netcon.delay = 0.0
             for slot, value in enumerate(_weight_vectors(stimulus.synapse.mechanism, [stimulus.weight_nS])[0]):
@@ -281,10 +294,10 @@ class Network:
                     if owner != gid:
                         continue
                     for point in points:
-                        if point.hname().startswith(("dei_glu", "dei_gaba")):
+                        if point.hname().startswith(("dei_glu", "dei_ampa", "dei_gaba")):
                             vec = h.Vector()
                             vec.record(point._ref_i, every)
-                            vectors.append(("exc" if point.hname().startswith("dei_glu") else "inh", vec))
+                            vectors.append(("inh" if point.hname().startswith("dei_gaba") else "exc", vec))
                 probes.append((gid, vectors))
         return probes
 
@@ -340,10 +353,8 @@ class Network:
 
     def _apply_changes(self, changes) -> None:
         for change in changes:
-            for (gid, key), points in self._synapses.items():
-                if key == ("projection", self._projection_index(change.projection)):
-                    for point in points:
-                        setattr(point, change.parameter, change.value)
+            for point in self._projection_points.get(self._projection_index(change.projection), ()):
+                setattr(point, change.parameter, change.value)
 
     def _projection_index(self, name: str) -> int:
         return next(i for i, p in enumerate(self.spec.projections) if p.name == name)
@@ -389,14 +400,10 @@ class Network:
         self._keep.clear()
         self._sources.clear()
         self._synapses.clear()
+        self._projection_points.clear()
         self._cells.clear()
         self.pc.gid_clear()
         self.pc = None
-
-
-def hash_key(key) -> int:
-    """A stable small integer for a placement key ('projection' | 'stimulus', index)."""
-    return (1 if key[0] == "projection" else 2) * 100_000 + int(key[1])
 
 
 def _lif_parameters(cell: PointNeuron) -> dict:
@@ -415,6 +422,8 @@ def _weight_vectors(mechanism: str, weights_nS) -> list:
         return [(w, _LIF_KIND[mechanism]) for w in (weights * 1e-3).tolist()]
     if mechanism == "dei_gaba":
         return [(w, 0.0, 0.0, 0.0) for w in (weights * 1e-3).tolist()]
+    if mechanism == "dei_ampa":
+        return [(w,) for w in (weights * 1e-3).tolist()]
     return [(w, 0.0) for w in (weights / _GLU_GMAX0_NS).tolist()]
 
 

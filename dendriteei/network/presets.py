@@ -82,8 +82,11 @@ def vogels_2011(p: VogelsParameters = VogelsParameters(), seed: int = 1, exc_cel
         description = "Vogels et al. 2011 balanced network, point neurons"
     else:
         n_pv = p.n_inh // 2
-        glu = Synapse("dei_glu", "basal", (("tau_d_ampa", 5.0), ("gmax_nmda", 0.0)), sites=4)   # AMPA τ 5 ms, Vogels
-        glu_oblique = Synapse("dei_glu", "oblique", (("tau_d_ampa", 5.0), ("gmax_nmda", 0.0)), sites=4)
+        # E inputs: non-plastic AMPA, single exponential τ 5 ms as Vogels et al. 2011, on basal and oblique
+        # dendrites (4 sites each, shared by the recurrent input and the drive)
+        ampa = (("tau_r", 0.0), ("tau_d", 5.0))
+        glu = Synapse("dei_ampa", "basal", ampa, sites=4)
+        glu_oblique = Synapse("dei_ampa", "oblique", ampa, sites=4)
         populations = (Population("E", CompartmentalCell(exc_cell), p.n_exc), Population("PV", inh, n_pv),
                        Population("SST", inh, p.n_inh - n_pv))
         projections = (
@@ -104,9 +107,8 @@ def vogels_2011(p: VogelsParameters = VogelsParameters(), seed: int = 1, exc_cel
         )
         schedule = (ParameterChange(p.static_ms, "PVE", "eta", p.eta_nS * 1e-3),
                     ParameterChange(p.static_ms, "SSTE", "eta", p.eta_nS * 1e-3))
-        stimuli = (PoissonDrive("drive", "E", exc_drive_hz, Synapse("dei_glu", "basal", (("tau_d_ampa", 5.0),
-                                                                                          ("gmax_nmda", 0.0))),
-                                exc_drive_nS, n_sources=exc_drive_sources),) if exc_drive_hz > 0 else ()
+        stimuli = (PoissonDrive("drive", "E", exc_drive_hz, glu, exc_drive_nS, n_sources=exc_drive_sources),) \
+            if exc_drive_hz > 0 else ()
         description = (f"Vogels et al. 2011 network with {exc_cell.name} E cells; I split into PV (perisomatic, "
                        "somatic post signal) and SST (distal apical, local post signal)")
     return NetworkSpec("vogels_2011", populations, projections, stimuli, schedule, recording, seed=seed,

@@ -19,8 +19,9 @@ from ..checks import SpecError, integer, is_number, number, one_of, shorten, tex
 from ..spec import CellSpec
 
 #: Synapse mechanisms a projection may use: a point neuron's own single-exponential conductances
-#: ("exc", "inh"; mod/dei_lif.mod) or the package's synapse point processes.
-SYNAPSE_MECHANISMS = ("exc", "inh", "dei_gaba", "dei_glu")
+#: ("exc", "inh"; mod/dei_lif.mod) or the package's synapse point processes: dei_ampa (non-plastic
+#: AMPA, cheap), dei_gaba (GABA_A with iSTDP), dei_glu (AMPA/NMDA with Ca-based plasticity).
+SYNAPSE_MECHANISMS = ("exc", "inh", "dei_ampa", "dei_gaba", "dei_glu")
 #: Largest AdEx spike cut-off above V_T, in slope factors Δ_T (dei_lif caps its exponent at 20).
 MAX_CUTOFF_SLOPES = 10.0
 #: Largest g_L e^x dt / C of an AdEx at its cut-off (x = (v_spike − V_T)/Δ_T): NEURON's fixed step
@@ -236,7 +237,7 @@ _RULES = {"probability": Probability, "in_degree": InDegree, "assembly": Assembl
 class Synapse:
     """What a connection lands on. ``mechanism``: "exc"/"inh" (a point neuron's own conductance,
     weight = conductance jump in nS) or "dei_gaba"/"dei_glu" point processes placed in ``region``
-    of the target cell (dei_gaba: weight = peak conductance in nS; dei_glu: weight in nS of AMPA
+    of the target cell (dei_ampa, dei_gaba: weight = peak conductance in nS; dei_glu: weight in nS of AMPA
     peak, converted to the mechanism's relative weight by gmax0_ampa). ``sites`` point processes
     per target cell share its incoming connections (each connection keeps its own plastic weight,
     NET_RECEIVE arguments). ``parameters``: RANGE values of the mechanism, e.g. dei_gaba's window;
@@ -551,7 +552,7 @@ def _check_synapse(where: str, synapse: Synapse, target: Population) -> None:
         raise SpecError(f"{where}: synapse {synapse.mechanism!r} is a point neuron's own conductance, but population "
                         f"{target.name!r} is made of compartmental cells; use dei_glu or dei_gaba")
     one_of(f"{where}: population {target.name!r} ({cell.name})", "region", synapse.region, cell.regions())
-    if synapse.mechanism in ("dei_gaba", "dei_glu"):
+    if synapse.mechanism.startswith("dei_"):
         _check_parameter_names(where, synapse.mechanism, [name for name, _ in synapse.parameters])
 
 

@@ -187,7 +187,7 @@ def test_bad_values_are_refused_on_construction():
         Probability(-0.1)
     with pytest.raises(SpecError, match=r"in-degree k = 2000 exceeds the 1000 possible"):
         _two(rule=InDegree(2000))
-    with pytest.raises(SpecError, match=r"unknown mechanism 'ampa'; valid: exc, inh, dei_gaba, dei_glu"):
+    with pytest.raises(SpecError, match=r"unknown mechanism 'ampa'; valid: exc, inh, dei_ampa, dei_gaba, dei_glu"):
         Synapse("ampa")
     with pytest.raises(SpecError, match=r"size must be an integer ≥ 1"):
         Population("A", PointNeuron("lif"), 0)

@@ -123,7 +123,7 @@ def run_floor(spec, seconds: float, rate_hz: float) -> dict:
             "mean_rate_hz": len(gids) / (spec.n_cells * seconds)}
 
 
-def run_peers(peer_python: str, seconds: float, n_exc: int, n_inh: int) -> dict:
+def run_peers(peer_python: str, seconds: float, n_exc: int, n_inh: int, skip=()) -> dict:
     params = json.loads(PEER_PARAMS.read_text())
     params.update({"n_exc": n_exc, "n_inh": n_inh, "t_static_s": 1.0, "t_plastic_s": seconds - 1.0})
     out = {}
@@ -133,6 +133,8 @@ def run_peers(peer_python: str, seconds: float, n_exc: int, n_inh: int) -> dict:
         for name, script, mode in (("brian2-runtime", "vogels_brian2.py", "runtime"),
                                    ("brian2-standalone", "vogels_brian2.py", "standalone"),
                                    ("nest", "vogels_nest.py", None)):
+            if name in skip:
+                continue
             result_file = Path(tmp, f"{name}.json")
             command = [peer_python, str(HERE / "peers" / script), "--params", str(params_file), "--out",
                        str(result_file)] + (["--mode", mode] if mode else [])
@@ -223,6 +225,7 @@ def main() -> None:
     parser.add_argument("--scaling-seconds", type=float, default=2.0)
     parser.add_argument("--reduced-sizes", default="1000,2000,5000,10000")
     parser.add_argument("--reduced-seconds", type=float, default=0.5)
+    parser.add_argument("--skip-peers", default="", help="comma-separated peers not to run (e.g. nest: 11 min)")
     parser.add_argument("--json", default=None)
     parser.add_argument("--figure", default="bench_network_reduced.png")
     args = parser.parse_args()
@@ -248,7 +251,8 @@ def main() -> None:
             print(f"ours / floor per event: {results['ours_over_floor_per_event']:.2f}", flush=True)
     if "peers" in parts:
         if Path(args.peer_python).exists():
-            results["peers"] = run_peers(args.peer_python, args.seconds, args.n_exc, args.n_inh)
+            results["peers"] = run_peers(args.peer_python, args.seconds, args.n_exc, args.n_inh,
+                                         skip=tuple(args.skip_peers.split(",")))
             for name, row in results["peers"].items():
                 print(name, json.dumps({k: v for k, v in row.items() if k != "rate_exc_hz_by_s"}), flush=True)
         else:

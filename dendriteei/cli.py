@@ -37,7 +37,7 @@ def _cmd_run(args) -> int:
     protocol = get(args.protocol)
     base = protocol.quick_params() if args.quick else protocol.params_type()
     params = parameters.with_overrides(base, parameters.parse_assignments(args.set))
-    spec = protocol.spec_of(params)
+    spec = protocol.spec(params)
     writable_dir(args.out, "--out")
     start = time.perf_counter()
     result = protocol.run(params, spec=spec)

@@ -22,7 +22,11 @@ class Protocol:
     plot: Callable[[ProtocolResult], object]  # the result's matplotlib Figure
     summary: str
     quick: tuple = ()                         # ((parameter, value), ...)
-    spec_of: Callable[[RunParams], object] = lambda params: cell_spec(params.cell)   # the cell or network spec
+    spec_of: Callable[[RunParams], object] = None    # params -> the cell or network spec (default: cell_spec(params.cell))
+
+    def spec(self, params: RunParams):
+        """The spec a run of ``params`` simulates: a CellSpec, or a NetworkSpec for network protocols."""
+        return cell_spec(params.cell) if self.spec_of is None else self.spec_of(params)
 
     def quick_params(self, **overrides) -> RunParams:
         """The quick setting's parameters, with ``overrides`` (e.g. cell=...) on top."""

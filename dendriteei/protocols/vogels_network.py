@@ -28,6 +28,7 @@ from ..network.analysis import cv_isi, pairwise_correlation, time_to_band_ms
 from ..network.presets import VogelsParameters, vogels_2011
 from ..network.spec import NetworkSpec, Recording
 from ..parameters import ParameterError, parameter
+from ..spec import CellSpec
 from .common import ProtocolResult, RunParams, cell_spec
 
 #: The E-cell choice of the point-neuron network.
@@ -73,8 +74,9 @@ class VogelsNetworkParams(RunParams):
             raise ParameterError(f"static_s = {self.static_s:g} s exceeds duration_s = {self.duration_s:g} s")
 
 
-def network_spec(params: VogelsNetworkParams) -> NetworkSpec:
-    """The network of these parameters (point or multicompartment E cells)."""
+def network_spec(params: VogelsNetworkParams, exc_cell: CellSpec | None = None) -> NetworkSpec:
+    """The network of these parameters: point E cells for cell = 'point', else multicompartment E
+    cells (``exc_cell``, or the spec that ``params.cell`` names)."""
     values = VogelsParameters(n_exc=params.n_exc, n_inh=params.n_inh, p_connect=params.p_connect,
                               w_exc_nS=params.w_exc_nS, w_ii_nS=params.w_ii_nS, w_ie_init_nS=params.w_ie_init_nS,
                               w_ie_max_nS=params.w_ie_max_nS, eta_nS=params.eta_nS, rho0_hz=params.rho0_hz,
@@ -82,16 +84,20 @@ def network_spec(params: VogelsNetworkParams) -> NetworkSpec:
                               delay_ms=max(_V.delay_ms, params.dt_ms))
     recording = Recording(every_ms=params.bin_ms, weight_sample=params.weight_sample,
                           current_sample=params.current_sample, current_every_ms=max(1.0, params.dt_ms))
-    exc_cell = None if params.cell == POINT else cell_spec(params.cell)
+    if exc_cell is None and params.cell != POINT:
+        exc_cell = cell_spec(params.cell)
     return vogels_2011(values, seed=params.seed, exc_cell=exc_cell, recording=recording,
                        exc_drive_hz=params.drive_hz, exc_drive_nS=params.drive_nS)
 
 
-def run(params: VogelsNetworkParams = VogelsNetworkParams(), spec: NetworkSpec | None = None) -> ProtocolResult | None:
+def run(params: VogelsNetworkParams = VogelsNetworkParams(),
+        spec: NetworkSpec | CellSpec | None = None) -> ProtocolResult | None:
     """Summary: one row per population and window (rate, CV of the ISI, pairwise correlation);
     tables: rates, weights (sampled I→E), final_weights, currents, spikes and outcome (time to
-    reach ρ0 ± 10 %, speed, counts). Under MPI, ranks other than 0 return None."""
-    spec = spec or network_spec(params)
+    reach ρ0 ± 10 %, speed, counts). ``spec``: the network (default: from params), or a CellSpec
+    to use as the E cell. Under MPI, ranks other than 0 return None."""
+    if not isinstance(spec, NetworkSpec):
+        spec = network_spec(params, exc_cell=spec)
     ensure_mpi()
     with Network(spec, nthread=params.nthread) as network:
         result = network.run(params.duration_s * 1000.0, progress=params.progress)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..parameters import ParameterError, field_value, shorten, shown, with_overrides
-from ..protocols.common import cell_spec
 from ..seeds import SEED_HIGH, derive_seed, digest
 
 #: Significant digits kept for values of ``start:stop:step`` ranges (0:1:0.1 gives 0.3, not 0.30000000000000004).
@@ -188,6 +187,10 @@ def plan(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mapping
             raise ParameterError(f"{where} repeats run {seen[identity]}: remove duplicate grid values or runs")
         seen[identity] = index
         planned.append(Run(index, identity, params, run_seed))
-    for cell in sorted({r.params["cell"] for r in planned if "cell" in r.params}):
-        cell_spec(cell)  # unknown cell names and missing files fail now
+    first_with_cell = {}
+    for r in planned:
+        first_with_cell.setdefault(r.params.get("cell"), r)
+    for cell, r in sorted(first_with_cell.items(), key=lambda item: str(item[0])):
+        if cell is not None:   # unknown cell names and missing files fail now (network protocols: the E cell)
+            protocol.spec(protocol.params_type(**r.params))
     return planned

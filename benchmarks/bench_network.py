@@ -23,6 +23,9 @@ Parts (``--parts``, default all):
   ``--reduced-seconds``: wall time per cell per simulated second (table + log-log figure).
 
     python benchmarks/bench_network.py [--seconds 10] [--parts ours,floor,...] [--json out.json]
+
+With --json, each finished part is saved at once and a later run with the same --json skips it
+(a killed benchmark resumes where it stopped).
 """
 from __future__ import annotations
 
@@ -41,6 +44,7 @@ import numpy as np
 
 from dendriteei.engine.network import Network
 from dendriteei.network import connectivity
+from dendriteei.network.analysis import cv_isi, pairwise_correlation
 from dendriteei.network.presets import VogelsParameters, vogels_2011
 from dendriteei.network.spec import Recording
 
@@ -63,6 +67,9 @@ def run_ours(spec, seconds: float, nthread: int = 1) -> dict:
         result = net.run(seconds * 1000.0, progress=True)
     e = result.spikes[result.spikes.population == "E"]
     n_exc = spec.population("E").size
+    last = (seconds - 1.0) * 1000.0, seconds * 1000.0
+    cv = cv_isi(e, *last)
+    corr = pairwise_correlation(e, np.arange(n_exc), *last)
     by_s = np.histogram(e.t_ms, np.arange(0.0, seconds * 1000.0 + 1.0, 1000.0))[0] / n_exc
     return {"build_s": result.timing["build_s"], "run_s": result.timing["run_s"],
             "wall_s": result.timing["build_s"] + result.timing["run_s"],
@@ -70,7 +77,11 @@ def run_ours(spec, seconds: float, nthread: int = 1) -> dict:
             "events_per_s": result.synaptic_events / result.timing["run_s"],
             "ns_per_event": 1e9 * result.timing["run_s"] / max(result.synaptic_events, 1),
             "spikes": len(result.spikes), "mean_rate_hz": len(result.spikes) / (spec.n_cells * seconds),
-            "rate_exc_hz_by_s": by_s.tolist(), "rate_exc_final_hz": float(by_s[-1]), "peak_rss_MB": peak_rss_mb()}
+            "rate_exc_hz_by_s": by_s.tolist(), "rate_exc_final_hz": float(by_s[-1]), "peak_rss_MB": peak_rss_mb(),
+            "cv_isi_exc_last_s": float(np.mean(cv)) if len(cv) else float("nan"),
+            "correlation_exc_last_s": float(np.mean(corr)) if len(corr) else float("nan"),
+            "rate_inh_final_hz": float(((result.spikes.population == "I") & (result.spikes.t_ms >= last[0])).sum()
+                                       / spec.population("I").size)}
 
 
 def run_floor(spec, seconds: float, rate_hz: float) -> dict:
@@ -224,7 +235,7 @@ def main() -> None:
     parser.add_argument("--scaling-cells", type=int, default=2000)
     parser.add_argument("--scaling-seconds", type=float, default=2.0)
     parser.add_argument("--reduced-sizes", default="1000,2000,5000,10000")
-    parser.add_argument("--reduced-seconds", type=float, default=0.5)
+    parser.add_argument("--reduced-seconds", type=float, default=0.2)
     parser.add_argument("--skip-peers", default="", help="comma-separated peers not to run (e.g. nest: 11 min)")
     parser.add_argument("--json", default=None)
     parser.add_argument("--figure", default="bench_network_reduced.png")
@@ -234,37 +245,53 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown part {sorted(unknown)[0]!r}; valid: {', '.join(PARTS)}")
     results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    if args.json and Path(args.json).exists():   # resume: keep the parts an earlier run finished
+        results.update(json.loads(Path(args.json).read_text()))
+
+    def save() -> None:
+        if args.json:
+            tmp = Path(args.json + ".tmp")
+            tmp.write_text(json.dumps(results, indent=1))
+            tmp.replace(args.json)
     p = min(1.0, 0.02 * 10000 / (args.n_exc + args.n_inh))
     spec = vogels(args.n_exc, args.n_inh, p, args.seconds)
-    if "ours" in parts:
+    if "ours" in parts and "ours" not in results:
         results["ours"] = run_ours(spec, args.seconds)
+        save()
         print("ours", json.dumps({k: v for k, v in results["ours"].items() if k != "rate_exc_hz_by_s"}), flush=True)
-    if "integration" in parts:
+    if "integration" in parts and "integration" not in results:
         results["integration"] = run_ours(vogels(args.n_exc, args.n_inh, 0.0, args.seconds), args.seconds)
+        save()
         print("integration only", results["integration"]["run_s"], "s", flush=True)
-    if "floor" in parts:
+    if "floor" in parts and "floor" not in results:
         rate = results.get("ours", {}).get("mean_rate_hz", 10.0)
         results["floor"] = run_floor(spec, args.seconds, rate)
+        save()
         print("floor", json.dumps(results["floor"]), flush=True)
         if "ours" in results:
             results["ours_over_floor_per_event"] = results["ours"]["ns_per_event"] / results["floor"]["ns_per_event"]
             print(f"ours / floor per event: {results['ours_over_floor_per_event']:.2f}", flush=True)
     if "peers" in parts:
         if Path(args.peer_python).exists():
-            results["peers"] = run_peers(args.peer_python, args.seconds, args.n_exc, args.n_inh,
-                                         skip=tuple(args.skip_peers.split(",")))
+            results["peers"] = {**results.get("peers", {}),
+                                **run_peers(args.peer_python, args.seconds, args.n_exc, args.n_inh,
+                                            skip=tuple(args.skip_peers.split(",")) + tuple(results.get("peers", {})))}
+            save()
             for name, row in results["peers"].items():
                 print(name, json.dumps({k: v for k, v in row.items() if k != "rate_exc_hz_by_s"}), flush=True)
         else:
             print(f"peers skipped: no {args.peer_python} (pip install 'dendriteei[bench]' into it)")
-    if "ranks" in parts:
+    if "ranks" in parts and "ranks" not in results:
         results["ranks"] = run_ranks(args.scaling_cells, args.scaling_seconds)
+        save()
         print("ranks/threads", json.dumps(results["ranks"]), flush=True)
     if "reduced" in parts:
-        results["reduced"] = run_reduced([int(n) for n in args.reduced_sizes.split(",")], args.reduced_seconds)
-        reduced_figure(results["reduced"], Path(args.figure))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+        done = results.setdefault("reduced", {})
+        for n in (int(n) for n in args.reduced_sizes.split(",")):
+            if str(n) not in done:
+                done.update(run_reduced([n], args.reduced_seconds))
+                save()
+        reduced_figure(done, Path(args.figure))
 
 
 if __name__ == "__main__":

@@ -64,6 +64,22 @@ def synaptic_events(spike_counts: np.ndarray, out_degree: np.ndarray) -> int:
     return int(np.dot(np.asarray(spike_counts, dtype=np.int64), np.asarray(out_degree, dtype=np.int64)))
 
 
+def activity(counts: np.ndarray, out_degree: np.ndarray, t_e: np.ndarray, t_i: np.ndarray, n_exc: int,
+             n_inh: int, t_total: float, w_ie: np.ndarray) -> dict:
+    """The result fields every peer reports from its spikes (s), spike counts, out-degrees and
+    final I→E weights (nS)."""
+    return {
+        "n_spikes_exc": int(counts[:n_exc].sum()),
+        "n_spikes_inh": int(counts[n_exc:].sum()),
+        "synaptic_events": synaptic_events(counts, out_degree),
+        "rate_exc_hz_by_s": rates_by_second(t_e, n_exc, t_total),
+        "rate_inh_hz_by_s": rates_by_second(t_i, n_inh, t_total),
+        "rate_exc_final_hz": final_rate(t_e, n_exc, t_total),
+        "rate_inh_final_hz": final_rate(t_i, n_inh, t_total),
+        "mean_w_ie_final_nS": float(w_ie.mean()) if w_ie.size else 0.0,
+    }
+
+
 def peak_rss_mb(include_children: bool = False) -> dict:
     """Peak resident set sizes (getrusage; Linux reports kB) and CPU times: this process and, if asked,
     its children.

@@ -199,14 +199,7 @@ def main() -> None:
         "n_neurons": n_exc + n_inh,
         "n_synapses": int(len(syn_e) + len(syn_ii) + len(syn_ie)),
         "n_synapses_ie": int(len(syn_ie)),
-        "n_spikes_exc": int(counts[:n_exc].sum()),
-        "n_spikes_inh": int(counts[n_exc:].sum()),
-        "synaptic_events": common.synaptic_events(counts, out_degree),
-        "rate_exc_hz_by_s": common.rates_by_second(t_e, n_exc, t_total),
-        "rate_inh_hz_by_s": common.rates_by_second(t_i, n_inh, t_total),
-        "rate_exc_final_hz": common.final_rate(t_e, n_exc, t_total),
-        "rate_inh_final_hz": common.final_rate(t_i, n_inh, t_total),
-        "mean_w_ie_final_nS": float(w_ie.mean()) if w_ie.size else 0.0,
+        **common.activity(counts, out_degree, t_e, t_i, n_exc, n_inh, t_total, w_ie),
     })
     result.update(rss)
     result["peak_rss_after_analysis_MB"] = common.peak_rss_mb()["peak_rss_self_MB"]

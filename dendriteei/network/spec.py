@@ -323,16 +323,12 @@ class PoissonDrive:
     fraction: float = 1.0
 
     def __post_init__(self):
-        owner = f"Poisson drive {self.name!r}"
-        text("Poisson drive", "name", self.name)
-        text(owner, "target", self.target)
+        owner = _check_stimulus("Poisson drive", self)
         number(owner, "rate_hz", self.rate_hz, "Hz", minimum=0.0, maximum=1e4)
         if not isinstance(self.synapse, Synapse):
             raise SpecError(f"{owner}: synapse must be a Synapse, got {shorten(self.synapse)}")
         number(owner, "weight_nS", self.weight_nS, "nS", minimum=0.0)
         integer(owner, "n_sources", self.n_sources, minimum=1)
-        _window(owner, self.start_ms, self.stop_ms)
-        number(owner, "fraction", self.fraction, minimum=0.0, maximum=1.0)
 
 
 @dataclass(frozen=True)
@@ -347,17 +343,19 @@ class CurrentStep:
     fraction: float = 1.0
 
     def __post_init__(self):
-        owner = f"current step {self.name!r}"
-        text("current step", "name", self.name)
-        text(owner, "target", self.target)
+        owner = _check_stimulus("current step", self)
         number(owner, "amplitude_pA", self.amplitude_pA, "pA", minimum=-1e5, maximum=1e5)
-        _window(owner, self.start_ms, self.stop_ms)
-        number(owner, "fraction", self.fraction, minimum=0.0, maximum=1.0)
 
 
-def _window(owner: str, start_ms, stop_ms) -> None:
-    number(owner, "start_ms", start_ms, "ms", minimum=0.0)
-    number(owner, "stop_ms", stop_ms, "ms", minimum=start_ms)
+def _check_stimulus(kind: str, stimulus) -> str:
+    """Check the fields every stimulus has (name, target, window, fraction); returns its label."""
+    text(kind, "name", stimulus.name)
+    owner = f"{kind} {stimulus.name!r}"
+    text(owner, "target", stimulus.target)
+    number(owner, "start_ms", stimulus.start_ms, "ms", minimum=0.0)
+    number(owner, "stop_ms", stimulus.stop_ms, "ms", minimum=stimulus.start_ms)
+    number(owner, "fraction", stimulus.fraction, minimum=0.0, maximum=1.0)
+    return owner
 
 
 Stimulus = Union[PoissonDrive, CurrentStep]

@@ -315,3 +315,20 @@ def test_the_sweep_engine_sweeps_a_network_protocol(tmp_path):
     assert (frame.status == "ok").all() and frame.run_id.nunique() == 2
     late = frame[(frame.population == "E") & (frame.start_s > 0.2)].groupby("eta_nS").rate_hz.mean()
     assert late[0.0] > 100.0 and late[2.0] < 0.5 * late[0.0]
+
+
+def test_a_network_and_a_simulation_do_not_share_the_gid_table():
+    """Both own NEURON's gid table: building one while the other is alive is refused."""
+    from dendriteei.cells import point_soma
+    from dendriteei.engine import Simulation, build
+    spec = single_population(PointNeuron("lif"))
+    with Network(spec):
+        with pytest.raises(RuntimeError, match="a Network is built in this process"):
+            Simulation(build(point_soma()))
+        with pytest.raises(RuntimeError, match="another Network still holds gids"):
+            Network(spec)
+    with Simulation(build(point_soma())):
+        with pytest.raises(RuntimeError, match="a Simulation or another Network still holds gids"):
+            Network(spec)
+    with Network(spec) as net:   # both released: fine again
+        assert len(net.local_gids) == 1

@@ -22,7 +22,7 @@ from ..catalogue import GABA_POST_SOURCES
 from ..network import connectivity
 from ..network.spec import CompartmentalCell, CurrentStep, NetworkSpec, PointNeuron, PoissonDrive, Synapse
 from .cell import _h, build
-from .simulation import MAX_TSTOP_MS, SimulationDiverged, _holding_gids
+from .simulation import MAX_TSTOP_MS, SimulationDiverged, _holding_gids, live_networks
 
 #: dei_glu's default AMPA peak (nS): a network weight in nS divided by it is dei_glu's relative weight.
 _GLU_GMAX0_NS = 0.5
@@ -68,9 +68,9 @@ class Network:
             raise TypeError(f"Network needs a NetworkSpec, got {type(spec).__name__}")
         if isinstance(nthread, bool) or not isinstance(nthread, int) or nthread < 1:
             raise ValueError(f"nthread must be an integer >= 1, got {nthread!r}")
-        if len(_holding_gids):
-            raise RuntimeError("a Simulation still holds gids in this process; release it (leave its `with` block) "
-                               "before building a network")
+        if len(_holding_gids) or len(live_networks):
+            raise RuntimeError("a Simulation or another Network still holds gids in this process; release it "
+                               "(leave its `with` block) before building a network")
         started = time.perf_counter()
         self.spec = spec
         self.h = h = _h()
@@ -100,6 +100,7 @@ class Network:
         pc.spike_record(-1, self._spike_t, self._spike_gid)
         self._weight_probes = self._choose_weight_probes()
         self._current_probes = self._choose_current_probes()
+        live_networks.add(self)
         self.build_s = time.perf_counter() - started
 
     def __enter__(self) -> "Network":
@@ -404,6 +405,7 @@ class Network:
         self._cells.clear()
         self.pc.gid_clear()
         self.pc = None
+        live_networks.discard(self)
 
 
 def _lif_parameters(cell: PointNeuron) -> dict:

@@ -217,6 +217,8 @@ class _ThresholdReset:
 
 #: Simulations that hold gids in this process's ParallelContext (not yet released).
 _holding_gids = weakref.WeakSet()
+#: Networks (dendriteei.engine.network.Network) built and not yet released: they own the gid table.
+live_networks = weakref.WeakSet()
 
 
 def _node_key(seg) -> tuple:
@@ -311,6 +313,9 @@ class Simulation:
         rank of the ParallelContext, detect its spikes at the soma centre, and return the gid."""
         if any(cell is own for own in self.cells):
             raise ValueError(f"cell {cell.label} is already in this simulation")
+        if len(live_networks):
+            raise RuntimeError("a Network is built in this process and owns the gid table; release it (leave its "
+                               "`with` block) before making a Simulation")
         if not _holding_gids:
             self._pc.gid_clear()   # no live simulation owns a gid: start from a clean table
         in_use = {g for sim in _holding_gids for g in sim.gids}

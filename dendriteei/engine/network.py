@@ -20,11 +20,12 @@ import pandas as pd
 
 from ..catalogue import GABA_POST_SOURCES
 from ..network import connectivity
-from ..network.spec import CompartmentalCell, CurrentStep, NetworkSpec, PointNeuron, PoissonDrive, Synapse
+from ..network.spec import CurrentStep, NetworkSpec, PointNeuron, PoissonDrive, Synapse
 from .cell import _h, build
 from .simulation import MAX_TSTOP_MS, SimulationDiverged, _holding_gids, live_networks
 
-#: dei_glu's default AMPA peak (nS): a network weight in nS divided by it is dei_glu's relative weight.
+#: dei_glu's default AMPA peak (nS, gmax0_ampa in mod/dei_glu.mod): a network weight in nS divided by
+#: the synapse's gmax0_ampa is dei_glu's relative weight.
 _GLU_GMAX0_NS = 0.5
 #: Relative margin by which the shortest delay exceeds dt (ParallelContext refuses a minimum delay of dt).
 DELAY_MARGIN = 1e-6
@@ -216,7 +217,7 @@ class Network:
                 continue
             points = self._place(gid, projection.synapse, ("projection", index))
             self._projection_points.setdefault(index, []).extend(points)
-            vectors = _weight_vectors(projection.synapse.mechanism, conns.weights_nS)
+            vectors = _weight_vectors(projection.synapse, conns.weights_nS)
             delays = np.maximum(conns.delays_ms, self._shortest_delay).tolist()
             netcons = []
             for pre, site, delay, vector in zip(conns.pre_gids.tolist(), conns.sites.tolist(), delays, vectors):
@@ -250,7 +251,7 @@ class Network:
             point = self._place(gid, stimulus.synapse, ("stimulus", index))[0]
             netcon = h.NetCon(source, point)
             netcon.delay = 0.0
-            for slot, value in enumerate(_weight_vectors(stimulus.synapse.mechanism, [stimulus.weight_nS])[0]):
+            for slot, value in enumerate(_weight_vectors(stimulus.synapse, [stimulus.weight_nS])[0]):
                 netcon.weight[slot] = value
             self._keep.extend((source, netcon))
 
@@ -333,8 +334,8 @@ class Network:
         self._spike_gid.resize(0)
         h.finitialize()
         every = spec.recording.every_ms
-        stops = sorted({*np.arange(every, tstop_ms, every).tolist(), float(tstop_ms),
-                        *(c.t_ms for c in spec.schedule if c.t_ms < tstop_ms)})
+        sample_times = {*np.arange(every, tstop_ms, every).tolist(), float(tstop_ms)}
+        stops = sorted(sample_times | {c.t_ms for c in spec.schedule if c.t_ms < tstop_ms})
         samples = [self._sample_weights(0.0)]
         changes = sorted(spec.schedule, key=lambda c: c.t_ms)
         self._apply_changes([c for c in changes if c.t_ms == 0.0])
@@ -345,7 +346,7 @@ class Network:
             if bar is not None:
                 bar.update(stop - bar.n)
             self._apply_changes([c for c in changes if c.t_ms == stop])
-            if math.isclose(stop % every, 0.0, abs_tol=1e-9) or math.isclose(stop % every, every) or stop == tstop_ms:
+            if stop in sample_times:
                 samples.append(self._sample_weights(stop))
         if bar is not None:
             bar.close()
@@ -361,7 +362,7 @@ class Network:
         return next(i for i, p in enumerate(self.spec.projections) if p.name == name)
 
     def _sample_weights(self, t_ms: float) -> list:
-        return [(index, pre, gid, t_ms, _weight_nS(self.spec.projections[index].synapse.mechanism, netcon.weight[0]))
+        return [(index, pre, gid, t_ms, _weight_nS(self.spec.projections[index].synapse, netcon.weight[0]))
                 for index, gid, pre, netcon in self._weight_probes]
 
     def _check_finite(self, t_ms: float) -> None:
@@ -379,7 +380,7 @@ class Network:
                 continue
             for gid, pre, netcons in self._netcons[index]:
                 if netcons:
-                    w = np.array([_weight_nS(projection.synapse.mechanism, nc.weight[0]) for nc in netcons])
+                    w = np.array([_weight_nS(projection.synapse, nc.weight[0]) for nc in netcons])
                     final.append((index, pre, np.full(len(pre), gid), w))
         currents = [(gid, [(kind, vec.to_python()) for kind, vec in vectors]) for gid, vectors in self._current_probes]
         local = {"spikes": (self._spike_gid.to_python(), self._spike_t.to_python()), "samples": samples,
@@ -417,20 +418,25 @@ def _lif_parameters(cell: PointNeuron) -> dict:
             "e_e": cell.e_exc_mV, "e_i": cell.e_inh_mV}
 
 
-def _weight_vectors(mechanism: str, weights_nS) -> list:
-    """NetCon weight vectors for connections of ``weights_nS`` (nS) onto ``mechanism``."""
-    weights = np.asarray(weights_nS, dtype=float)
+def _glu_gmax_nS(synapse: Synapse) -> float:
+    """The AMPA peak (nS) that a dei_glu weight of 1 gives on this synapse."""
+    return synapse.parameter_dict.get("gmax0_ampa", _GLU_GMAX0_NS * 1e-3) * 1e3
+
+
+def _weight_vectors(synapse: Synapse, weights_nS) -> list:
+    """NetCon weight vectors for connections of ``weights_nS`` (nS) onto ``synapse``."""
+    weights, mechanism = np.asarray(weights_nS, dtype=float), synapse.mechanism
     if mechanism in _LIF_KIND:
         return [(w, _LIF_KIND[mechanism]) for w in (weights * 1e-3).tolist()]
     if mechanism == "dei_gaba":
         return [(w, 0.0, 0.0, 0.0) for w in (weights * 1e-3).tolist()]
     if mechanism == "dei_ampa":
         return [(w,) for w in (weights * 1e-3).tolist()]
-    return [(w, 0.0) for w in (weights / _GLU_GMAX0_NS).tolist()]
+    return [(w, 0.0) for w in (weights / _glu_gmax_nS(synapse)).tolist()]
 
 
-def _weight_nS(mechanism: str, weight: float) -> float:
-    return weight * _GLU_GMAX0_NS if mechanism == "dei_glu" else weight * 1e3
+def _weight_nS(synapse: Synapse, weight: float) -> float:
+    return weight * _glu_gmax_nS(synapse) if synapse.mechanism == "dei_glu" else weight * 1e3
 
 
 def _progress(total_ms: float):

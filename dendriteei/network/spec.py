@@ -437,7 +437,6 @@ class NetworkSpec:
     def check(self) -> None:
         """SpecError for any reference to an unknown population, projection, region or mechanism
         parameter, or a rule the populations cannot satisfy (nothing is built)."""
-        from .. import catalogue  # noqa: F401  (mechanism names live with the engine's mod files)
         owner = f"network {self.name!r}"
         for kind, items in (("population", self.populations), ("projection", self.projections),
                             ("stimulus", self.stimuli)):

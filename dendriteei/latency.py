@@ -1,16 +1,28 @@
 """Somatic spike latency: the delay from a current pulse's onset to the AP it evokes."""
 from __future__ import annotations
 
+import functools
+
+import numpy as np
+
 from .engine import Simulation, Site, build
 from .parameters import ParameterError
 
 
 def _somatic_spikes_ms(spec, numerics, amplitude_nA: float, duration_ms: float, after_ms: float):
     """Somatic spike times (ms, −20 mV crossings) of one run: settle, then a somatic pulse (nA, ms),
-    then ``after_ms`` (ms). ``numerics`` has dt_ms, cvode, atol and settle_ms."""
-    with Simulation(build(spec), dt_ms=numerics.dt_ms, cvode=numerics.cvode, atol=numerics.atol) as sim:
-        sim.current_pulse(Site("soma", region="soma"), amplitude_nA, numerics.settle_ms, duration_ms)
-        return sim.run(numerics.settle_ms + duration_ms + after_ms).spikes_by_gid[sim.gid_of(sim.cell)]
+    then ``after_ms`` (ms). ``numerics`` has dt_ms, cvode, atol and settle_ms. Each distinct run is
+    simulated once per process (calibrations ask for the same latency many times)."""
+    return np.array(_spikes_ms(spec, float(numerics.dt_ms), bool(numerics.cvode), float(numerics.atol),
+                               float(numerics.settle_ms), float(amplitude_nA), float(duration_ms), float(after_ms)))
+
+
+@functools.lru_cache(maxsize=256)
+def _spikes_ms(spec, dt_ms: float, cvode: bool, atol: float, settle_ms: float, amplitude_nA: float,
+               duration_ms: float, after_ms: float) -> tuple:
+    with Simulation(build(spec), dt_ms=dt_ms, cvode=cvode, atol=atol) as sim:
+        sim.current_pulse(Site("soma", region="soma"), amplitude_nA, settle_ms, duration_ms)
+        return tuple(sim.run(settle_ms + duration_ms + after_ms).spikes_by_gid[sim.gid_of(sim.cell)])
 
 
 def spike_latency_ms(spec, numerics, amplitude_nA: float, duration_ms: float, amplitude_name: str) -> float:

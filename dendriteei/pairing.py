@@ -8,6 +8,7 @@ post-only event (Chindemi et al. 2022 Nat Commun 13:3038).
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, fields, replace
 
@@ -16,6 +17,7 @@ import pandas as pd
 
 from . import plasticity
 from .cells import point_soma
+from .conditions import map_conditions
 from .catalogue import GLU_CA_MODES, GLU_RULES, GLU_SPINE_VOLUME_UM3
 from .engine import Simulation, Site, build
 from .latency import spike_latency_ms
@@ -174,33 +176,43 @@ def calcium_peaks(spec, settings: PairingSettings, n: int = 1, sites: tuple = ()
     pairing run that puts n synapses there). With ``sites`` ((branch, x) per synapse, all active
     together as in a pairing run on those sites) a tuple of (C_pre, C_post) per synapse instead,
     each synapse with the AMPA conductance of its initial ρ (``rho0``, default DOWN): an UP
-    synapse's larger EPSP brings it more Ca (Chindemi et al. 2022 calibrate each synapse so)."""
-    placed = {"sites": tuple(sites)} if sites else placement(settings, n)
+    synapse's larger EPSP brings it more Ca (Chindemi et al. 2022 calibrate each synapse so).
+    The two runs go to worker processes (:mod:`dendriteei.conditions`); the result is kept for
+    the rest of the process (the same inputs give the same peaks)."""
+    return _calcium_peaks(spec, settings, n, tuple(tuple(site) for site in sites), tuple(rho0))
+
+
+@functools.lru_cache(maxsize=64)
+def _calcium_peaks(spec, settings: PairingSettings, n: int, sites: tuple, rho0: tuple) -> tuple:
+    pre, post = map_conditions(_event_peaks, [(spec, settings, n, sites, rho0, event) for event in ("pre", "post")])
+    if sites:
+        return tuple(zip(pre, post))
+    return pre[0], post[0]
+
+
+def _event_peaks(spec, settings: PairingSettings, n: int, sites: tuple, rho0: tuple, event: str) -> tuple:
+    """Ca peak (µM) of each calibration synapse for one ``event``: 'pre' (a presynaptic spike) or
+    'post' (a somatic pulse) (see :func:`calcium_peaks`)."""
+    placed = {"sites": sites} if sites else placement(settings, n)
     count = len(sites) if sites else n
     varying = {}
     if rho0:
         gb = plasticity.graupner_brunel(settings.gb_set)
         varying["gmax0_ampa"] = tuple(DEFAULT_GMAX0_AMPA_US * settings.weight_scale * (1.0 + r * (gb.b - 1.0))
                                       for r in rho0)
-    peaks = {}
-    for event in ("pre", "post"):
-        with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
-            onset = settings.settle_ms
-            source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
-            group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), n=count, **placed,
-                                 parameters={**_synapse_parameters(settings, None), "rule": GLU_RULES["none"]},
-                                 varying=varying)
-            sim.add_synapses(group)
-            sim.record_synapses("cal", ("c",))
-            if event == "post":
-                sim.current_pulse(Site("soma", region="soma"), settings.post_amplitude_nA, onset,
-                                  settings.post_duration_ms)
-            traces = sim.run(onset + 200.0)
-            peaks[event] = [float(traces.window(f"cal[{k}]", "c", onset, onset + 200.0)[1].max())
-                            for k in range(count)]
-    if sites:
-        return tuple(zip(peaks["pre"], peaks["post"]))
-    return peaks["pre"][0], peaks["post"][0]
+    with Simulation(build(spec), dt_ms=settings.dt_ms, cvode=settings.cvode, atol=settings.atol) as sim:
+        onset = settings.settle_ms
+        source = RegularSpikes(1.0, 1 if event == "pre" else 0, onset)
+        group = SynapseGroup("cal", settings.synapse_region, "dei_glu", (source,), n=count, **placed,
+                             parameters={**_synapse_parameters(settings, None), "rule": GLU_RULES["none"]},
+                             varying=varying)
+        sim.add_synapses(group)
+        sim.record_synapses("cal", ("c",))
+        if event == "post":
+            sim.current_pulse(Site("soma", region="soma"), settings.post_amplitude_nA, onset,
+                              settings.post_duration_ms)
+        traces = sim.run(onset + 200.0)
+        return tuple(float(traces.window(f"cal[{k}]", "c", onset, onset + 200.0)[1].max()) for k in range(count))
 
 
 def thresholds(settings: PairingSettings, peaks: tuple) -> tuple:

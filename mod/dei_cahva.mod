@@ -84,6 +84,9 @@ DERIVATIVE states {
 
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, a, b
+    : tabulated at 0.1 mV steps (linear interpolation) for speed; usetable_dei_cahva = 0 computes the rates
+    : exactly (spike times agree within 0.01 ms: benchmarks/bench_protocols.py)
+    TABLE minf, mtau, hinf, htau DEPEND celsius, ama, vma, kma, bmb, vmb, kmb, aha, vha, kha, bhb, vhb, khb, q10, tbase FROM -150 TO 100 WITH 2500
     qt = q10^((celsius - tbase)/(10 (degC)))
     a = ama*vtrap(vm - vma, kma)
     b = bmb*exp((vmb - vm)/kmb)

@@ -86,6 +86,9 @@ DERIVATIVE states {
 
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, u
+    : tabulated at 0.1 mV steps (linear interpolation) for speed; usetable_dei_cat = 0 computes the rates
+    : exactly (spike times agree within 0.01 ms: benchmarks/bench_protocols.py)
+    TABLE minf, mtau, hinf, htau DEPEND celsius, vsh, vhm, km, vhh, kh, tm0, tm1, vtm, ktm, th0, th1, vth, kth, q10, tbase FROM -150 TO 100 WITH 2500
     qt = q10^((celsius - tbase)/(10 (degC)))
     u = vm + vsh
     minf = 1/(1 + exp(-(u - vhm)/km))

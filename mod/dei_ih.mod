@@ -72,6 +72,9 @@ DERIVATIVE states {
 
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, a, b
+    : tabulated at 0.1 mV steps (linear interpolation) for speed; usetable_dei_ih = 0 computes the rates
+    : exactly (spike times agree within 0.01 ms: benchmarks/bench_protocols.py)
+    TABLE minf, mtau DEPEND celsius, aa, vha, ka, bb, kb, q10, tbase FROM -150 TO 100 WITH 2500
     qt = q10^((celsius - tbase)/(10 (degC)))
     a = aa*vtrap(vha - vm, ka)
     b = bb*exp(vm/kb)

@@ -66,6 +66,9 @@ ASSIGNED {
     taun (ms)
     linf (1)
     taul (ms)
+    zpart (1)
+    qt (1)
+    fz (/mV)
 }
 
 STATE {
@@ -92,15 +95,24 @@ DERIVATIVE states {
 }
 
 PROCEDURE rates(vm (mV)) {
-    LOCAL qt, fz, zeta, alpn, betn
-    qt = q10^((celsius - tbase)/(10 (degC)))
-    fz = FARADAY/(R*(celsius + 273.15 (degC)))    : F/RT in 1/mV
-    zeta = zetan + pw/(1 + exp((vm - tq)/qq))
+    LOCAL zeta, alpn, betn
+    vrates(vm)
+    zeta = zetan + zpart
     alpn = exp(zeta*(vm - vhalfn)*fz)
     betn = exp(zeta*gmn*(vm - vhalfn)*fz)
     ninf = 1/(1 + alpn)
     taun = betn/(qt*a0n*(1 + alpn))
     if (taun < nmin) { taun = nmin }
+}
+
+: the parts that depend on v and global parameters only, tabulated (the painted n-gate parameters are not)
+PROCEDURE vrates(vm (mV)) {
+    : tabulated at 0.1 mV steps (linear interpolation) for speed; usetable_dei_ka = 0 computes the rates
+    : exactly (spike times agree within 0.01 ms: benchmarks/bench_protocols.py)
+    TABLE linf, taul, zpart, qt, fz DEPEND celsius, pw, tq, qq, vhalfl, zetal, ktl, vtl, lmin, q10, tbase FROM -150 TO 100 WITH 2500
+    qt = q10^((celsius - tbase)/(10 (degC)))
+    fz = FARADAY/(R*(celsius + 273.15 (degC)))    : F/RT in 1/mV
+    zpart = pw/(1 + exp((vm - tq)/qq))
     linf = 1/(1 + exp(zetal*(vm - vhalfl)*fz))
     taul = ktl*(vm - vtl)
     if (taul < lmin) { taul = lmin }

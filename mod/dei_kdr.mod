@@ -71,6 +71,9 @@ DERIVATIVE states {
 
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, fz, alpn, betn
+    : tabulated at 0.1 mV steps (linear interpolation) for speed; usetable_dei_kdr = 0 computes the rates
+    : exactly (spike times agree within 0.01 ms: benchmarks/bench_protocols.py)
+    TABLE ninf, taun DEPEND celsius, vhalfn, a0n, zetan, gmn, nmin, q10, tbase FROM -150 TO 100 WITH 2500
     qt = q10^((celsius - tbase)/(10 (degC)))
     fz = FARADAY/(R*(celsius + 273.15 (degC)))    : F/RT in 1/mV
     alpn = exp(zetan*(vm - vhalfn)*fz)

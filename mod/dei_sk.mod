@@ -61,6 +61,7 @@ BREAKPOINT {
 }
 
 INITIAL {
+    ztau = ztau0/(q10^((celsius - tbase)/(10 (degC))))
     rates(cai)
     z = zinf
 }
@@ -76,5 +77,4 @@ PROCEDURE rates(ca (mM)) {
     } else {
         zinf = 0
     }
-    ztau = ztau0/(q10^((celsius - tbase)/(10 (degC))))
 }

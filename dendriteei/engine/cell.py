@@ -77,6 +77,7 @@ class BuiltCell:
         self.label = f"{spec.name}[{next(_instances)}]"
         self.sections = {}
         self.tags = {}
+        self._resolved = {}   # (site, snap) -> (segment, distance): the cell's geometry never changes
         for branch in spec.branches:
             sec = h.Section(name=f"{self.label}.{branch.name}")
             self._set_geometry(sec, branch)
@@ -272,7 +273,14 @@ class BuiltCell:
         """The NEURON segment for a site, and its path distance from the soma (µm). Sites with a
         ``rank`` pick among the region's branches in ``site.order`` (:mod:`dendriteei.sites`).
         A region + distance site that no branch of the region reaches is an error, or with
-        ``snap`` the region's nearest segment (reconstructed regions have gaps in distance)."""
+        ``snap`` the region's nearest segment (reconstructed regions have gaps in distance).
+        Each site is resolved once per cell."""
+        key = (site, snap)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(site, snap)
+        return self._resolved[key]
+
+    def _resolve(self, site: Site, snap: bool):
         if site.branch is not None:
             if site.branch not in self.sections:
                 raise SpecError(f"site {site.name!r}: unknown branch {site.branch!r}; {self._nearest_branches(site.branch)}")

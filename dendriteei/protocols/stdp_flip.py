@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .. import plasticity
+from ..conditions import map_conditions, using_jobs
 from ..pairing import (PairingSettings, calcium_peaks, initial_rho, post_latency_ms, predicted_transitions, run_timing,
                        shouval_volume, thresholds)
 from ..interneurons import timed_inhibition
@@ -179,29 +180,29 @@ def pairing_rows(spec, params: StdpFlipParams, rule: str, calibration: Calibrati
     return rows
 
 
-def run(params: StdpFlipParams = StdpFlipParams(), spec=None) -> ProtocolResult:
-    """STDP curves per rule, condition and site: one row per (rule, condition, Δt, site)."""
+def run(params: StdpFlipParams = StdpFlipParams(), spec=None, jobs: int | None = None) -> ProtocolResult:
+    """STDP curves per rule, condition and site: one row per (rule, condition, Δt, site). The
+    pairings run in ``jobs`` worker processes (:func:`dendriteei.conditions.map_conditions`)."""
     spec = spec or cell_spec(params.cell)
-    rows = []
-    for rule in params.rules:
-        calibration = calibrate(spec, params, rule)
-        for condition in params.conditions:
-            for dt in params.delta_ts_ms:
-                rows += pairing_rows(spec, params, rule, calibration, condition, dt)
-    return ProtocolResult(pd.DataFrame(rows))
+    with using_jobs(jobs):
+        calibrations = {rule: calibrate(spec, params, rule) for rule in params.rules}
+        runs = [(spec, params, rule, calibrations[rule], condition, dt)
+                for rule in params.rules for condition in params.conditions for dt in params.delta_ts_ms]
+        rows = map_conditions(pairing_rows, runs)
+    return ProtocolResult(pd.DataFrame([row for group in rows for row in group]))
 
 
 def inhibition_scan(params: StdpFlipParams, conductances_nS, delta_t_ms: float = 10.0,
-                    rule: str = "graupner_brunel", spec=None) -> pd.DataFrame:
+                    rule: str = "graupner_brunel", spec=None, jobs: int | None = None) -> pd.DataFrame:
     """Change per site against the SST conductance (nS) at one Δt: the walk LTP → LTD → none
     (Bar-Ilan et al. 2013), with Ca peak and θ_d, θ_p to see where it flips."""
     params = replace(params, rules=(rule,))  # validates the rule
     spec = spec or cell_spec(params.cell)
-    calibration = calibrate(spec, params, rule)
-    rows = []
-    for g in conductances_nS:
-        rows += pairing_rows(spec, params, rule, calibration, "sst", delta_t_ms, sst_nS=float(g))
-    return pd.DataFrame(rows)
+    with using_jobs(jobs):
+        calibration = calibrate(spec, params, rule)
+        runs = [(spec, params, rule, calibration, "sst", delta_t_ms, float(g)) for g in conductances_nS]
+        rows = map_conditions(pairing_rows, runs)
+    return pd.DataFrame([row for group in rows for row in group])
 
 
 def predicted_outcomes(scan: pd.DataFrame, params: StdpFlipParams, measured_pairs: int,

@@ -6,20 +6,18 @@ generator (end of sweep, Ctrl-C, an exception) stops its workers.
 """
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import deque
-from dataclasses import dataclass
-from multiprocessing.connection import wait
 from typing import Any, Iterator
 
-from .worker import error_record, execute, serve
+from ..workers import WorkerError, WorkerPool, error_record
+from .worker import execute
 
 #: ``mpiexec`` line that gives the ``mpi`` backend its worker ranks.
 MPI_LAUNCH = "mpiexec -n <ranks> python -m mpi4py.futures your_script.py"
 
 
-class SweepError(RuntimeError):
+class SweepError(WorkerError):
     """The sweep itself cannot go on (workers cannot start, wrong MPI launch)."""
 
 
@@ -29,116 +27,14 @@ def serial(tasks: list[dict], jobs: int, timeout_s: float | None) -> Iterator[di
         yield execute(task)
 
 
-@dataclass
-class _Worker:
-    process: Any
-    connection: Any
-    started: float  # perf_counter of the process start, then of the current task's start
-    ready: bool = False
-    task: dict | None = None
-
-
-class WorkerPool:
-    """Long-lived worker processes ("spawn": NEURON never crosses a fork), one run each at a
-    time. Each loads the mechanisms once; a worker whose run exceeds the timeout is killed and
-    replaced, as is one that dies (e.g. a segfault in a mechanism)."""
-
-    def __init__(self, jobs: int):
-        self.jobs = jobs
-        self.startup_s: list[float] = []  # per worker started: spawn, imports, mechanism load (s)
-        self._context = multiprocessing.get_context("spawn")
-        self._workers: list[_Worker] = []
-
-    def _start(self) -> _Worker:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(theirs,), daemon=True, name="dendriteei-sweep")
-        process.start()
-        theirs.close()
-        return _Worker(process, ours, started=time.perf_counter())
-
-    @staticmethod
-    def _stop(worker: _Worker, grace_s: float) -> None:
-        """Wait up to grace_s for the worker to exit, then terminate it, then kill it."""
-        worker.process.join(grace_s)
-        if worker.process.is_alive():
-            worker.process.terminate()
-            worker.process.join(1.0)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join()
-        worker.connection.close()
-
-    def _replace(self, worker: _Worker) -> None:
-        self._stop(worker, 0.0)
-        self._workers[self._workers.index(worker)] = self._start()
-
-    def _receive(self, worker: _Worker) -> Iterator[dict]:
-        """Handle what a worker sent (or its death); yields a finished run's record."""
-        try:
-            kind, payload = worker.connection.recv()
-        except (EOFError, OSError):
-            kind, payload = "died", None
-        if kind == "ready":
-            worker.ready = True
-            self.startup_s.append(time.perf_counter() - worker.started)
-        elif kind == "failed":
-            raise SweepError(f"a worker process could not start: {payload}")
-        elif kind == "done":
-            worker.task = None
-            yield payload
-        else:
-            worker.process.join(1.0)
-            code = worker.process.exitcode
-            if not worker.ready:
-                raise SweepError(f"a worker process died while starting (exit code {code})")
-            task = worker.task
-            worker.task = None
-            self._replace(worker)
-            if task is not None:
-                yield error_record(task["run_id"], f"WorkerDied: the worker process ended with exit code {code} "
-                                   "during this run", time.perf_counter() - worker.started)
-
-    def run(self, tasks: list[dict], timeout_s: float | None) -> Iterator[dict]:
-        """Yield the record of every task as it finishes."""
-        pending = deque(tasks)
-        self._workers = [self._start() for _ in range(min(self.jobs, len(tasks)))]
-        try:
-            while pending or any(w.task is not None for w in self._workers):
-                now = time.perf_counter()
-                for worker in self._workers:
-                    if worker.ready and worker.task is None and pending:
-                        worker.task, worker.started = pending.popleft(), now
-                        worker.connection.send(worker.task)
-                busy = [w for w in self._workers if w.task is not None]
-                wait_s = None
-                if timeout_s is not None and busy:
-                    wait_s = max(0.0, min(w.started + timeout_s for w in busy) - now)
-                wait([w.connection for w in self._workers] + [w.process.sentinel for w in self._workers], wait_s)
-                for worker in list(self._workers):
-                    if worker.connection.poll() or not worker.process.is_alive():
-                        yield from self._receive(worker)
-                now = time.perf_counter()
-                for worker in list(self._workers):
-                    if worker.task is not None and timeout_s is not None and now - worker.started > timeout_s:
-                        task = worker.task
-                        self._replace(worker)
-                        yield error_record(task["run_id"], f"Timeout: no result after {timeout_s:g} s; "
-                                           "the worker process was killed", now - worker.started)
-        finally:
-            for worker in self._workers:
-                if worker.task is None and worker.process.is_alive():
-                    try:
-                        worker.connection.send(None)  # idle workers exit on their own, all at once
-                    except OSError:
-                        pass
-            for worker in self._workers:
-                self._stop(worker, 5.0 if worker.task is None else 0.0)
-            self._workers = []
-
-
 def process(tasks: list[dict], jobs: int, timeout_s: float | None) -> Iterator[dict]:
     """Runs spread over ``jobs`` worker processes of this machine."""
-    yield from WorkerPool(jobs).run(tasks, timeout_s)
+    try:
+        yield from WorkerPool(jobs).run(tasks, timeout_s)
+    except WorkerError as error:
+        if isinstance(error, SweepError):
+            raise
+        raise SweepError(str(error)) from None
 
 
 def require_mpi() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import os
 import platform
-import signal
 import time
 import traceback
 from typing import Any, Sequence
@@ -18,6 +17,7 @@ import pandas as pd
 
 from ..engine import mechanisms
 from ..protocols import get
+from ..workers import error_record  # noqa: F401  (re-exported for backends)
 
 
 def resolve(protocol):
@@ -81,34 +81,3 @@ def execute(task: dict[str, Any]) -> dict[str, Any]:
                       traceback=traceback.format_exc())
     record["run_time_s"] = time.perf_counter() - start
     return record
-
-
-def error_record(run_id: str, message: str, run_time_s: float) -> dict[str, Any]:
-    """Record of a run that produced nothing (timed out, worker died); run_time_s until then."""
-    return {"run_id": run_id, "status": "error", "error": message, "traceback": "",
-            "host": platform.node(), "pid": None, "run_time_s": run_time_s}
-
-
-def serve(connection) -> None:
-    """Worker process main loop: load the mechanisms once, then run tasks until told to stop.
-
-    Sends ("ready", None) or ("failed", message) first, then ("done", record) per task.
-    Exits on None or when the parent is gone. Ctrl-C is left to the parent, which stops the
-    workers; NEURON starts without GUI.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
-    try:
-        mechanisms.load()
-    except Exception as error:
-        connection.send(("failed", f"{type(error).__name__}: {error}"))
-        return
-    connection.send(("ready", None))
-    while True:
-        try:
-            task = connection.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        connection.send(("done", execute(task)))

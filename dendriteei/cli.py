@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from . import parameters
+from .conditions import using_jobs
 from .engine.mechanisms import MechanismError
 from .parameters import ParameterError
 from .spec import SpecError
@@ -40,7 +41,8 @@ def _cmd_run(args) -> int:
     spec = protocol.spec(params)
     writable_dir(args.out, "--out")
     start = time.perf_counter()
-    result = protocol.run(params, spec=spec)
+    with using_jobs(args.jobs):
+        result = protocol.run(params, spec=spec)
     elapsed = time.perf_counter() - start
     if result is None:   # an MPI rank other than 0: rank 0 writes the gathered result
         return 0
@@ -147,6 +149,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--quick", action="store_true",
                      help="start from the protocol's quick setting (a smoke run of seconds; see `dendriteei list`)")
     run.add_argument("--out", default="results", help="output directory (default: results)")
+    run.add_argument("--jobs", type=int, default=None, help="worker processes for the protocol's independent "
+                     "conditions (default: the CPUs available; 1: all in this process; same results either way)")
     sw = sub.add_parser("sweep", help="run a protocol over a parameter grid; writes a tidy CSV, a JSON side-car "
                         "and one file per finished run (a killed sweep resumes where it stopped)")
     sw.add_argument("protocol", help="protocol name (dendriteei list)")

@@ -79,6 +79,7 @@ def serve(connection) -> None:
     os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
     try:
         from .engine import mechanisms
+        from .sweeps import worker  # noqa: F401  (imports every protocol: not counted in a task's time)
         mechanisms.load()
     except Exception as error:
         connection.send(("failed", f"{type(error).__name__}: {error}"))

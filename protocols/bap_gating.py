@@ -2,7 +2,7 @@
 """bAP and Ca-spike gating (Wilmes et al. 2016) at full resolution, into --out (default
 results/bap_gating/):
 
-    python protocols/bap_gating.py [--out DIR] [--pairs N]
+    python protocols/bap_gating.py [--out DIR] [--pairs N] [--jobs N]
 
 1. bap-gating grid for oblique PV-like inhibition (g 0–40 nS × onsets −6…+3 ms): CSV, PNG, JSON;
 2. the same for SST-like inhibition at the hot zone with the BAC distal EPSP (g 0–2 nS ×
@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from dendriteei import plotting
+from dendriteei.conditions import using_jobs
 from dendriteei.io import write_result
 from dendriteei.pairing import PairingSettings
 from dendriteei.protocols import bap_gating as bg
@@ -45,8 +46,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="results/bap_gating")
     parser.add_argument("--pairs", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: the CPUs available)")
     args = parser.parse_args()
-    out = Path(args.out)
+    with using_jobs(args.jobs):
+        run_all(Path(args.out), args.pairs)
+
+
+def run_all(out: Path, pairs: int) -> None:
     base = bg.BapGatingParams()
     spec = cell_spec(base.cell)
     for name, params in GRIDS.items():
@@ -64,15 +70,15 @@ def main() -> None:
     thresholds = {row["case"]: row["threshold_nS"] for row in rows}
     start = time.perf_counter()
     bap_g = thresholds["bap"]
-    pairing = bg.gated_pairing(base, PairingSettings(n_pairs=args.pairs), (bap_g, 1.2 * bap_g), -1.0, spec=spec)
+    pairing = bg.gated_pairing(base, PairingSettings(n_pairs=pairs), (bap_g, 1.2 * bap_g), -1.0, spec=spec)
     write_result("pairing", ProtocolResult(pairing), base, spec, out)
     print(pairing.to_string(index=False), f"\n{time.perf_counter() - start:.0f} s", flush=True)
     start = time.perf_counter()
     ca = replace(base, **bg.HEADLINE_CASES["ca_spike"])
     tuft = (("tuft:0", 0.1),)
-    frames = [bg.gated_pairing(ca, PairingSettings(n_pairs=args.pairs), (1.5 * thresholds["ca_spike"],), -1.0,
+    frames = [bg.gated_pairing(ca, PairingSettings(n_pairs=pairs), (1.5 * thresholds["ca_spike"],), -1.0,
                                sites=tuft, spec=spec),
-              bg.gated_pairing(replace(ca, distal_epsp=False), PairingSettings(n_pairs=args.pairs), (), -1.0,
+              bg.gated_pairing(replace(ca, distal_epsp=False), PairingSettings(n_pairs=pairs), (), -1.0,
                                sites=tuft, spec=spec)]
     ca_pairing = pd.concat(frames, ignore_index=True)
     write_result("pairing_ca_spike", ProtocolResult(ca_pairing), ca, spec, out)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..analysis import peaks_above_rest, plateau_width_ms, strongest_gating, timing_window
 from ..catalogue import GABA_WINDOWS
+from ..conditions import map_conditions, using_jobs
 from ..cells import HOT_ZONE_FROM_NEXUS_UM
 from ..engine import Simulation, Site, build
 from ..interneurons import preset
@@ -240,19 +241,23 @@ def _relative_to_control(summary: pd.DataFrame, blocked_fraction: float) -> pd.D
     return summary
 
 
-def run(params: BapGatingParams = BapGatingParams(), spec=None) -> ProtocolResult:
-    """The control run (g = 0) and every (g, onset) of the grid: one row per condition and site.
+def run(params: BapGatingParams = BapGatingParams(), spec=None, jobs: int | None = None) -> ProtocolResult:
+    """The control run (g = 0) and every (g, onset) of the grid: one row per condition and site,
+    the conditions in ``jobs`` worker processes (:func:`dendriteei.conditions.map_conditions`).
     With inhibition in the grid and ``segment_maps``, tables 'segments' (every segment's bAP amplitude in the control
     run and at the strongest condition, :func:`~dendriteei.analysis.strongest_gating`, run again
     recording every segment, and their ratio) and 'sites' (the stimuli and the inhibitory synapse:
     name, kind, branch, x) for the morphology figure."""
     spec = spec or cell_spec(params.cell)
-    latency = somatic_latency_ms(spec, params)
-    rows, control = _simulate(spec, params, 0.0, 0.0, latency, map_segments=params.segment_maps)
-    for g in sorted(set(params.inhibition_g_nS) - {0.0}):
-        for onset in params.inhibition_onset_ms:
-            rows += simulate(spec, params, g, onset, latency)
-    summary = _relative_to_control(pd.DataFrame(rows), params.blocked_fraction)
+    with using_jobs(jobs):
+        latency = somatic_latency_ms(spec, params)
+        runs = [(spec, params, 0.0, 0.0, latency, params.segment_maps)]
+        runs += [(spec, params, g, onset, latency) for g in sorted(set(params.inhibition_g_nS) - {0.0})
+                 for onset in params.inhibition_onset_ms]
+        results = map_conditions(_simulate, runs)
+    control = results[0][1]
+    summary = _relative_to_control(pd.DataFrame([row for rows, _ in results for row in rows]),
+                                   params.blocked_fraction)
     summary.insert(0, "location", params.inhibition_location)
     summary.insert(1, "gated_site", gated_label(params))
     summary.insert(2, "kinetics", params.inhibition_kinetics)
@@ -279,40 +284,51 @@ def marked_sites(spec, params: BapGatingParams) -> pd.DataFrame:
                          for name, kind, site in located for branch, x in (cell.branch_of(site),)])
 
 
-def _gated(spec, params: BapGatingParams, g_nS: float, onset_ms: float, latency_ms: float,
-           criterion: str, control_amplitude: float) -> bool:
-    rows = {r["site"]: r for r in simulate(spec, params, g_nS, onset_ms, latency_ms)}
-    if criterion == "ca_spike":
-        return not rows["soma"]["ca_spike"]
-    return rows[gated_label(params)]["bap_amplitude_mV"] < params.blocked_fraction * control_amplitude
+#: Conductances probed per round of the threshold search: the bracket shrinks (PROBES + 1)-fold
+#: per round, and the probes of a round run in parallel (2: one round per step on 2 cores). Fixed, so that the threshold does not
+#: depend on the number of jobs.
+PROBES = 2
 
 
 def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion: str = "bap",
-                             high_nS: float = 200.0, tolerance_nS: float = 0.5, spec=None) -> float:
-    """Smallest conductance (nS, to within tolerance_nS) that gates at this onset, by bisection.
-    criterion 'bap': the bAP at the location's gated site falls below blocked_fraction of
-    control; 'ca_spike': the hot-zone Ca spike is abolished (needs distal_epsp). Returns inf
-    if high_nS does not gate."""
+                             high_nS: float = 200.0, tolerance_nS: float = 0.5, spec=None,
+                             jobs: int | None = None) -> float:
+    """Smallest conductance (nS, to within tolerance_nS) that gates at this onset, by a k-section
+    search (PROBES conductances per round, run in ``jobs`` worker processes). criterion 'bap':
+    the bAP at the location's gated site falls below blocked_fraction of control; 'ca_spike': the
+    hot-zone Ca spike is abolished (needs distal_epsp). Returns inf if high_nS does not gate.
+    Gating is assumed monotonic in the conductance, as a bisection assumes."""
     if criterion not in ("bap", "ca_spike"):
         raise ParameterError(f"criterion = {criterion!r} is not one of: bap, ca_spike")
     if criterion == "ca_spike" and not params.distal_epsp:
         raise ParameterError("criterion 'ca_spike' needs distal_epsp = True (no Ca spike without the EPSP)")
     spec = spec or cell_spec(params.cell)
-    latency = somatic_latency_ms(spec, params)
-    control = {r["site"]: r for r in simulate(spec, params, 0.0, 0.0, latency)}
-    if criterion == "ca_spike" and not control["soma"]["ca_spike"]:
-        raise ParameterError("the control run has no Ca spike to gate")
-    amplitude = control[gated_label(params)]["bap_amplitude_mV"]
-    low, high = 0.0, high_nS
-    if not _gated(spec, params, high, onset_ms, latency, criterion, amplitude):
-        return float("inf")
-    while high - low > tolerance_nS:
-        middle = 0.5 * (low + high)
-        if _gated(spec, params, middle, onset_ms, latency, criterion, amplitude):
-            high = middle
-        else:
-            low = middle
+    with using_jobs(jobs):
+        latency = somatic_latency_ms(spec, params)
+        control_rows, high_rows = map_conditions(simulate, [(spec, params, 0.0, 0.0, latency),
+                                                            (spec, params, high_nS, onset_ms, latency)])
+        control = {r["site"]: r for r in control_rows}
+        if criterion == "ca_spike" and not control["soma"]["ca_spike"]:
+            raise ParameterError("the control run has no Ca spike to gate")
+        amplitude = control[gated_label(params)]["bap_amplitude_mV"]
+        low, high = 0.0, high_nS
+        if not _is_gated({r["site"]: r for r in high_rows}, params, criterion, amplitude):
+            return float("inf")
+        while high - low > tolerance_nS:
+            probes = [low + (high - low) * (k + 1) / (PROBES + 1) for k in range(PROBES)]
+            rows = map_conditions(simulate, [(spec, params, g, onset_ms, latency) for g in probes])
+            gated = [_is_gated({r["site"]: r for r in probe}, params, criterion, amplitude) for probe in rows]
+            first = next((k for k, is_gated in enumerate(gated) if is_gated), PROBES)
+            low = probes[first - 1] if first > 0 else low
+            high = probes[first] if first < PROBES else high
     return high
+
+
+def _is_gated(rows: dict, params: BapGatingParams, criterion: str, control_amplitude: float) -> bool:
+    """Whether one condition's rows (by site) show gating by ``criterion`` (see threshold_conductance_nS)."""
+    if criterion == "ca_spike":
+        return not rows["soma"]["ca_spike"]
+    return rows[gated_label(params)]["bap_amplitude_mV"] < params.blocked_fraction * control_amplitude
 
 
 #: Plastic synapses of the pairing test: one beyond the oblique inhibition (the longest oblique,
@@ -323,7 +339,8 @@ PAIRING_SITES = (("oblique:0/length", 0.9), ("oblique:1/length", 0.9))
 
 
 def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductances_nS: tuple, onset_ms: float,
-                  delta_t_ms: float = 10.0, sites: tuple | None = None, spec=None) -> pd.DataFrame:
+                  delta_t_ms: float = 10.0, sites: tuple | None = None, spec=None,
+                  jobs: int | None = None) -> pd.DataFrame:
     """STDP pairing (biophysical Ca) at plastic synapses on ``sites`` ((branch, x) pairs; the branch
     a name or a selector such as 'oblique:0', see :func:`.common.site_branches`; default
     PAIRING_SITES, or the hot-zone centre when ``params.distal_epsp``), without inhibition and with
@@ -331,8 +348,15 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
     somatic spike. With ``params.distal_epsp`` every pairing also gets the distal EPSP of BAC firing
     (epsp_site, epsp_peak_nA, epsp_delay_ms after the somatic pulse). One row per synapse and
     conductance (0: control): change, ρ, Ca peak, θ_d, θ_p, time above them, and whether the
-    synapse lies beyond the inhibitory synapse."""
-    spec = spec or cell_spec(params.cell)
+    synapse lies beyond the inhibitory synapse. Calibrations and pairings run in ``jobs`` worker
+    processes."""
+    with using_jobs(jobs):
+        return _gated_pairing(params, pairing, conductances_nS, onset_ms, delta_t_ms, sites,
+                              spec or cell_spec(params.cell))
+
+
+def _gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductances_nS: tuple, onset_ms: float,
+                   delta_t_ms: float, sites: tuple | None, spec) -> pd.DataFrame:
     cell = build(spec)
     if sites is None and params.distal_epsp:
         hot_zone = next(site for site in recording_sites(spec, params) if site.name == "hot_zone")
@@ -346,21 +370,19 @@ def gated_pairing(params: BapGatingParams, pairing: PairingSettings, conductance
     pairing = replace(pairing, ca_mode="biophysical", synapse_region="dendrites")
     latency = post_latency_ms(spec, pairing)
     # all plastic synapses active together, as in the pairing runs
-    thresholds = [pairing_thresholds(pairing, peaks) for peaks in calcium_peaks(spec, pairing, sites=sites)]
+    thresholds = tuple(pairing_thresholds(pairing, peaks) for peaks in calcium_peaks(spec, pairing, sites=sites))
     spike_times = tuple(pair_onsets_ms(pairing, pairing.settle_ms) + latency + onset_ms)
     epscs = ((epsp_site(params), params.epsp_peak_nA, params.epsp_delay_ms),) if params.distal_epsp else ()
-    frames = []
-    for g in (0.0, *conductances_nS):
-        extra = ()
-        if g > 0:
-            extra = (inhibition_group(params, inhibition_at, g, spike_times),)
-        rows = run_timing(spec, pairing, delta_t_ms, latency, thresholds, extra_groups=extra, sites=sites,
-                          epscs=epscs)
+    conductances = (0.0, *conductances_nS)
+    runs = [(spec, pairing, delta_t_ms, latency, thresholds,
+             (inhibition_group(params, inhibition_at, g, spike_times),) if g > 0 else (), sites, (), epscs)
+            for g in conductances]
+    frames = map_conditions(run_timing, runs)
+    for g, rows in zip(conductances, frames):
         rows.insert(0, "g_nS", g)
         rows.insert(1, "onset_ms", onset_ms)
         rows.insert(2, "site", [f"{b}:{x:g}" for b, x in sites])
         rows.insert(3, "beyond_inhibition", beyond)
-        frames.append(rows)
     summary = pd.concat(frames, ignore_index=True)
     summary.insert(0, "location", params.inhibition_location)
     summary.insert(1, "kinetics", params.inhibition_kinetics)
@@ -385,18 +407,18 @@ HEADLINE_CASES = {
 
 
 def gating_measures(params: BapGatingParams, case: str, onset_ms: float = -1.0, window=(-8.0, 3.0, 0.5),
-                    high_nS: float = 200.0, tolerance_nS: float = 0.5, spec=None) -> tuple:
+                    high_nS: float = 200.0, tolerance_nS: float = 0.5, spec=None, jobs: int | None = None) -> tuple:
     """Threshold conductance (nS) at onset_ms and the timing window at 1.5 × threshold over the
-    onset grid ``window`` = (first, last, step) ms, for a HEADLINE_CASES case. Returns
-    (measures dict, the window run's summary)."""
+    onset grid ``window`` = (first, last, step) ms, for a HEADLINE_CASES case, in ``jobs`` worker
+    processes. Returns (measures dict, the window run's summary)."""
     spec = spec or cell_spec(params.cell)
     case_params = replace(params, **HEADLINE_CASES[case])
     criterion = "ca_spike" if case == "ca_spike" else "bap"
-    threshold = threshold_conductance_nS(case_params, onset_ms, criterion, high_nS, tolerance_nS, spec)
+    threshold = threshold_conductance_nS(case_params, onset_ms, criterion, high_nS, tolerance_nS, spec, jobs)
     g = 1.5 * threshold
     run_params = replace(case_params, inhibition_g_nS=(0.0, g), inhibition_onset_ms=onset_grid(*window),
                          segment_maps=False)
-    summary = run(run_params, spec).summary
+    summary = run(run_params, spec, jobs).summary
     site = "hot_zone" if case == "ca_spike" else gated_label(case_params)
     timing = timing_window(summary, site, g, criterion)
     measures = {"case": case, "location": case_params.inhibition_location,

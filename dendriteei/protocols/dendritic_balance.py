@@ -45,6 +45,7 @@ import pandas as pd
 
 from .. import balance
 from ..catalogue import GABA_POST_SOURCES, GABA_WINDOWS
+from ..conditions import map_conditions, using_jobs
 from ..engine import Simulation, Site, build
 from ..inputs import dead_time_poisson, group_signals, rates_hz
 from ..kernels import dual_exponential_factor, kernel_filter
@@ -360,7 +361,7 @@ def _global_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- run ----------------------------------------------------------------------------------------
-def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) -> ProtocolResult:
+def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None, jobs: int | None = None) -> ProtocolResult:
     """Summary: one row per condition (post signal), phase (before/after learning), site (each
     branch, and the soma: PV against each group's total E on the cell) and group: w_exc_nS,
     w_inh_nS (mean per synapse), g_exc_nS, g_inh_nS (mean group conductance in the probe),
@@ -372,7 +373,8 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
     (tight / loose / none, of the site's total E and I conductance); per condition and phase
     global_r_pooled, global_r_within_mean (branches only), global_ei_ratio (current magnitudes).
     The 'before' rows are one probe, repeated under each condition. Table time_course: the learning
-    time course per condition, bin and site (rate_hz of post events, v and cai mean/SD)."""
+    time course per condition, bin and site (rate_hz of post events, v and cai mean/SD).
+    The probe before learning and each condition run in ``jobs`` worker processes."""
     spec = spec or cell_spec(params.cell)
     _check(params, spec)
     params = replace(params, branches=site_branches(spec, params.branches, "branches"))
@@ -382,19 +384,31 @@ def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None) ->
     shape = (len(params.branches), params.n_groups, params.n_inh_per_group)
     w_inh0 = np.full(shape, params.w_inh_initial_nS)
     w_pv0 = np.full((params.n_groups, params.n_pv_per_group), params.w_inh_initial_nS)
-    before_run = _simulate(spec, params, probe_inputs, params.probe_s, w_inh0, w_pv0, None)
-    before = pd.DataFrame(_probe_rows(params, spec, probe_inputs, before_run, w_inh0, w_pv0, "", "before"))
+    with using_jobs(jobs):   # the probe before learning and each condition's learning in parallel
+        results = map_conditions(_learn_and_probe, [(spec, params, learn_inputs, probe_inputs, w_inh0, w_pv0, c)
+                                                    for c in (None, *params.conditions)])
+    before = results[0][1]
     rows, courses = [], []
-    for condition in params.conditions:
-        learned = _simulate(spec, params, learn_inputs, params.duration_s, w_inh0, w_pv0, condition)
-        courses.append(_time_course(params, learned, condition))
-        after_run = _simulate(spec, params, probe_inputs, params.probe_s, learned["w_inh"], learned["w_pv"], None)
-        rows.append(before.assign(condition=condition))
-        rows.append(pd.DataFrame(_probe_rows(params, spec, probe_inputs, after_run, learned["w_inh"],
-                                             learned["w_pv"], condition, "after")))
+    for condition, (course, after) in zip(params.conditions, results[1:]):
+        courses.append(course)
+        rows += [before.assign(condition=condition), after]
     summary = _global_columns(pd.concat(rows, ignore_index=True))
     summary["rho0_hz"] = params.rho0_hz
     return ProtocolResult(summary, tables={"time_course": pd.concat(courses, ignore_index=True)})
+
+
+def _learn_and_probe(spec: CellSpec, params: DendriticBalanceParams, learn_inputs: _Inputs, probe_inputs: _Inputs,
+                     w_inh0: np.ndarray, w_pv0: np.ndarray, condition: str | None) -> tuple:
+    """(learning time course, probe rows after learning) of one condition; with condition None
+    (None, probe rows of the initial weights: the 'before' phase)."""
+    if condition is None:
+        run = _simulate(spec, params, probe_inputs, params.probe_s, w_inh0, w_pv0, None)
+        return None, pd.DataFrame(_probe_rows(params, spec, probe_inputs, run, w_inh0, w_pv0, "", "before"))
+    learned = _simulate(spec, params, learn_inputs, params.duration_s, w_inh0, w_pv0, condition)
+    after = _simulate(spec, params, probe_inputs, params.probe_s, learned["w_inh"], learned["w_pv"], None)
+    return (_time_course(params, learned, condition),
+            pd.DataFrame(_probe_rows(params, spec, probe_inputs, after, learned["w_inh"], learned["w_pv"],
+                                     condition, "after")))
 
 
 # -- helpers for readers -----------------------------------------------------------------------

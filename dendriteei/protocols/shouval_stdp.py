@@ -31,6 +31,7 @@ import pandas as pd
 
 from .. import plasticity
 from ..catalogue import GLU_CA_MODES, GLU_RULES, GLU_SPINE_VOLUME_UM3
+from ..conditions import map_conditions, using_jobs
 from ..engine import Simulation, Site, build
 from ..parameters import ParameterError, parameter
 from ..spec import MEMBRANE
@@ -215,14 +216,13 @@ def run_timing(spec, params: ShouvalStdpParams, delta_t_ms: float, volume_um3: f
     return row, trace
 
 
-def run(params: ShouvalStdpParams = ShouvalStdpParams(), spec=None) -> ProtocolResult:
+def run(params: ShouvalStdpParams = ShouvalStdpParams(), spec=None, jobs: int | None = None) -> ProtocolResult:
     """Shouval STDP curve: one row per Δt (W after/before, Ca peak, time in the LTD band and
-    above α₂); traces: Ca and voltage around the last pairing of each Δt."""
+    above α₂); traces: Ca and voltage around the last pairing of each Δt. The timings run in
+    ``jobs`` worker processes."""
     spec = spec or cell_spec(params.cell)
-    volume = params.spine_volume_um3 or calibrate_volume(spec, params)
-    rows, traces = [], []
-    for dt in params.delta_ts_ms:
-        row, trace = run_timing(spec, params, float(dt), volume)
-        rows.append(row)
-        traces.append(trace)
-    return ProtocolResult(pd.DataFrame(rows), pd.concat(traces, ignore_index=True))
+    with using_jobs(jobs):
+        volume = params.spine_volume_um3 or calibrate_volume(spec, params)
+        results = map_conditions(run_timing, [(spec, params, float(dt), volume) for dt in params.delta_ts_ms])
+    rows, traces = zip(*results)
+    return ProtocolResult(pd.DataFrame(list(rows)), pd.concat(traces, ignore_index=True))

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import plasticity
 from ..catalogue import GLU_CA_MODES, GLU_RULES
+from ..conditions import map_conditions, using_jobs
 from ..engine import Site, build
 from ..pairing import (PairingSettings, calibrate_thresholds, check_onset, check_trains, post_latency_ms,
                        run_timing, shouval_scaled)
@@ -153,26 +154,27 @@ def check_post_spikes(params: StdpParams, rows: pd.DataFrame) -> None:
                          "or lower frequency_hz")
 
 
-def run(params: StdpParams = StdpParams(), spec=None) -> ProtocolResult:
-    """STDP curve: one row per Δt and synapse (Δw as efficacy after/before, ρ, Ca peak, time above θ).
+def run(params: StdpParams = StdpParams(), spec=None, jobs: int | None = None) -> ProtocolResult:
+    """STDP curve: one row per Δt and synapse (Δw as efficacy after/before, ρ, Ca peak, time above θ),
+    the timings in ``jobs`` worker processes.
     Refuses (ParameterError) a run whose soma does not fire exactly n_pairs × post_spikes spikes."""
     spec = spec or cell_spec(params.cell)
     check_regions(spec, synapse_region=params.synapse_region)
     check_placement(spec, params)
-    settings = shouval_scaled(spec, pairing_settings(params))
-    latency = post_latency_ms(spec, settings)
-    thresholds = None
-    if params.ca_mode == "biophysical":
-        if params.theta_d > 0 and params.theta_p > 0:
-            thresholds = (params.theta_d, params.theta_p)
-        else:
-            thresholds = calibrate_thresholds(spec, settings, n=params.n_synapses)
-    for dt in params.delta_ts_ms:   # before any pairing run
-        check_onset(settings, dt, latency)
-    frames = []
-    for dt in params.delta_ts_ms:
-        frames.append(run_timing(spec, settings, dt, latency, thresholds))
-        check_post_spikes(params, frames[-1])
+    with using_jobs(jobs):
+        settings = shouval_scaled(spec, pairing_settings(params))
+        latency = post_latency_ms(spec, settings)
+        thresholds = None
+        if params.ca_mode == "biophysical":
+            if params.theta_d > 0 and params.theta_p > 0:
+                thresholds = (params.theta_d, params.theta_p)
+            else:
+                thresholds = calibrate_thresholds(spec, settings, n=params.n_synapses)
+        for dt in params.delta_ts_ms:   # before any pairing run
+            check_onset(settings, dt, latency)
+        frames = map_conditions(run_timing, [(spec, settings, dt, latency, thresholds) for dt in params.delta_ts_ms])
+    for frame in frames:
+        check_post_spikes(params, frame)
     summary = pd.concat(frames, ignore_index=True)
     summary.insert(1, "ca_mode", params.ca_mode)
     summary.insert(2, "rule", params.rule)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import GLU_CA_MODES, GLU_RULES
+from ..conditions import map_conditions
 from ..engine import Simulation, Site, build
 from ..pairing import PairingSettings, post_latency_ms
 from ..parameters import parameter
@@ -82,9 +83,10 @@ def _event(spec, params: SynapticCalciumParams, site: Site, pre: bool, post: boo
     return row
 
 
-def run(params: SynapticCalciumParams = SynapticCalciumParams(), spec=None) -> ProtocolResult:
+def run(params: SynapticCalciumParams = SynapticCalciumParams(), spec=None, jobs: int | None = None) -> ProtocolResult:
     """One row per site and event: spine Ca peak (µM), shaft Ca peak (nM), decay times (ms),
-    and for pairings the supralinearity peak / (EPSP peak + bAP peak)."""
+    and for pairings the supralinearity peak / (EPSP peak + bAP peak). The events run in ``jobs``
+    worker processes."""
     spec = spec or cell_spec(params.cell)
     cell = build(spec)
     sites = [parse_site("sites", text, text) for text in params.sites]
@@ -94,19 +96,21 @@ def run(params: SynapticCalciumParams = SynapticCalciumParams(), spec=None) -> P
                                                     settle_ms=params.settle_ms,
                                                     post_amplitude_nA=params.post_amplitude_nA,
                                                     post_duration_ms=params.post_duration_ms))
-    rows = []
-    for text, site, distance in zip(params.sites, sites, distances):
-        single = {}
-        for event, pre, post, dts in (("epsp", True, False, (0.0,)), ("bap", False, True, (0.0,)),
-                                      ("pair", True, True, params.delta_ts_ms)):
-            for dt in dts:
-                row = {"site": text, "distance_um": distance, "event": event,
-                       "delta_t_ms": float(dt) if event == "pair" else float("nan"),
-                       **_event(spec, params, site, pre, post, float(dt), latency)}
-                if event != "pair":
-                    single[event] = row["spine_ca_uM"]
-                    row["supralinearity"] = float("nan")
-                else:
-                    row["supralinearity"] = row["spine_ca_uM"] / (single["epsp"] + single["bap"])
-                rows.append(row)
+    events = [(text, site, distance, event, pre, post, float(dt))
+              for text, site, distance in zip(params.sites, sites, distances)
+              for event, pre, post, dts in (("epsp", True, False, (0.0,)), ("bap", False, True, (0.0,)),
+                                            ("pair", True, True, params.delta_ts_ms))
+              for dt in dts]
+    measured = map_conditions(_event, [(spec, params, site, pre, post, dt, latency)
+                                       for _, site, _, _, pre, post, dt in events], jobs)
+    rows, single = [], {}
+    for (text, _, distance, event, _, _, dt), values in zip(events, measured):
+        row = {"site": text, "distance_um": distance, "event": event,
+               "delta_t_ms": dt if event == "pair" else float("nan"), **values}
+        if event != "pair":   # each site's EPSP and bAP come before its pairings
+            single[text, event] = row["spine_ca_uM"]
+            row["supralinearity"] = float("nan")
+        else:
+            row["supralinearity"] = row["spine_ca_uM"] / (single[text, "epsp"] + single[text, "bap"])
+        rows.append(row)
     return ProtocolResult(pd.DataFrame(rows))

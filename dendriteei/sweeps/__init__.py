@@ -18,6 +18,8 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from .. import __version__, parameters
+from ..conditions import available_cpus, check_jobs
+from ..workers import check_not_bootstrapping
 from ..parameters import ParameterError
 from ..protocols import PROTOCOLS
 from . import backends, grid as _grid
@@ -28,11 +30,7 @@ from .worker import resolve
 
 
 def _jobs(jobs: int | None) -> int:
-    if jobs is None:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ParameterError(f"jobs = {jobs!r}: expected an integer ≥ 1")
-    return jobs
+    return check_jobs(jobs) or available_cpus()
 
 
 def _check_options(backend: str, timeout_s: float | None, out) -> None:
@@ -79,6 +77,7 @@ def sweep(protocol, grid: Mapping[str, Any] | None = None, runs: Sequence[Mappin
     Returns one row per run and summary row (see :func:`store.table`); ``attrs["sweep"]``
     holds the counts. Everything is validated before any simulation.
     """
+    check_not_bootstrapping()
     proto = resolve(protocol)
     _check_options(backend, timeout_s, out)
     jobs = _jobs(jobs)

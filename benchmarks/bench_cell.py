@@ -87,7 +87,7 @@ def build_raw(spec: CellSpec) -> dict:
 def paint_raw(spec: CellSpec, sections: dict, membrane_only: bool) -> None:
     """Apply the spec's paints segment by segment, in order (later paints win)."""
     soma_centre = sections[spec.root.name](0.5)
-    regions = {region.name: region for region in spec.regions}
+    regions = {region.name: region.from_soma(spec.nexus_um) for region in spec.regions}   # nexus-relative too
     for paint in spec.paints:
         if membrane_only and paint.mechanism != MEMBRANE:
             continue

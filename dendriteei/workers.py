@@ -75,6 +75,7 @@ def serve(connection) -> None:
     """
     global IN_WORKER
     IN_WORKER = True
+    _exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
     try:
@@ -93,6 +94,21 @@ def serve(connection) -> None:
         if task is None:
             return
         connection.send(("done", _execute(task)))
+
+
+def _exit_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when its parent dies, even by SIGKILL (a worker
+    deep in a NEURON run never reads its pipe, so it would otherwise finish its task orphaned)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and not parent.is_alive():   # the parent died before prctl
+        os._exit(1)
 
 
 def error_record(run_id: str, message: str, run_time_s: float) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """Protocols' independent conditions in worker processes (dendriteei.conditions): the same
 numbers with any number of jobs, errors raised where the run was asked for, no nested pools,
 scripts without a ``__main__`` guard; calibrations computed once; the rate tables exact enough."""
+import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import numpy as np
 import pandas as pd
@@ -140,3 +142,32 @@ def test_rate_tables_agree_with_exact_rates(fixed_step):
     assert np.abs(tables.spikes_ms["soma"] - exact.spikes_ms["soma"]).max() < 0.01
     for key in exact.traces:
         assert np.abs(tables.traces[key].values - exact.traces[key].values).max() < 0.5, key
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    """A parent killed by SIGKILL leaves no worker computing on (Linux: PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("parent-death signal is Linux only")
+    script = tmp_path / "parent.py"
+    started = [tmp_path / f"started{k}" for k in range(2)]
+    script.write_text("import os\nfrom dendriteei.conditions import map_conditions\n"
+                      f"map_conditions(os.system, [('touch {started[0]}; sleep 30',), ('touch {started[1]}; sleep 30',)], "
+                      "jobs=2)\n")
+    parent = subprocess.Popen([sys.executable, str(script)])
+    deadline = time.time() + 120.0
+    while time.time() < deadline and not all(path.exists() for path in started):   # both tasks running
+        time.sleep(0.1)
+    workers = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(parent.pid), "-f", "spawn_main"],
+                                                  capture_output=True, text=True).stdout.split()]
+    parent.kill()
+    parent.wait()
+
+    def running(pid):
+        try:
+            return open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+        except FileNotFoundError:
+            return False
+    deadline = time.time() + 10.0
+    while time.time() < deadline and any(running(pid) for pid in workers):
+        time.sleep(0.2)
+    assert len(workers) == 2 and not any(running(pid) for pid in workers)

@@ -15,7 +15,10 @@ from .common import ProtocolResult, RunParams, cell_spec
 class Protocol:
     """A protocol: its parameters, runner, figure, one-line summary and ``quick``, the parameter
     overrides of a smoke run (seconds on a reconstructed cell: few conditions, short runs, CVODE)
-    that exercises every code path: ``dendriteei run NAME --quick``, and the real-cell tests."""
+    that exercises every code path: ``dendriteei run NAME --quick``, and the real-cell tests.
+    Runners that loop over independent conditions take ``jobs`` (worker processes; default the
+    CPUs available, or the enclosing :func:`dendriteei.conditions.using_jobs`) and give the same
+    table with any number."""
     name: str
     params_type: type
     run: Callable[..., ProtocolResult]

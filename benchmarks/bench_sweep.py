@@ -24,7 +24,7 @@ from pathlib import Path
 
 from dendriteei.engine import mechanisms
 from dendriteei.sweeps import sweep
-from dendriteei.sweeps.backends import WorkerPool
+from dendriteei.workers import WorkerPool
 from dendriteei.sweeps.store import RunStore
 
 SHORT = {"settle_ms": 50.0, "window_ms": 10.0, "step_um": 400.0}

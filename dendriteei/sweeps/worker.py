@@ -17,7 +17,6 @@ import pandas as pd
 
 from ..engine import mechanisms
 from ..protocols import get
-from ..workers import error_record  # noqa: F401  (re-exported for backends)
 
 
 def resolve(protocol):

@@ -16,6 +16,9 @@ somatic spike) at eight sites from soma to tuft. Options:
 * ``coreneuron`` (with ``--coreneuron``): the mechanisms built by ``nrnivmodl -coreneuron`` into a
   scratch directory, run by ``ParallelContext.psolve`` with CoreNEURON enabled (fixed step).
 
+Part ``accuracy``: the fixed step (dt 0.025 ms, tables), CVODE (atol 1e-4) and CVODE (atol 1e-3)
+against a 4× finer fixed step (dt 0.00625 ms): which is nearer the converged solution.
+
 Part ``tolerance``: stdp-flip (all conditions, Δt ±10 ms, 60 pairings) at CVODE atol 1e-4 and
 1e-3: speed-up, and the largest differences in Ca peak, time above θ_d/θ_p, change and outcome.
 
@@ -27,7 +30,7 @@ with a check that the serial and parallel runs wrote the same tables.
 
 Each part is saved to the JSON as it finishes; a killed run resumes with the parts not saved::
 
-    python benchmarks/bench_protocols.py [--parts integration,tolerance,protocols] [--before 373d650]
+    python benchmarks/bench_protocols.py [--parts integration,accuracy,tolerance,protocols] [--before 373d650]
         [--coreneuron] [--repeats 3] [--json benchmarks/bench_protocols.json]
 
 About an hour on 2 cores (the ``before`` runs take half of it).
@@ -59,6 +62,10 @@ SITES = (("soma", 0.5), ("ais", 0.5), ("trunk", 0.5), ("trunk", 1.0), ("oblique_
          ("tuft_0", 0.5), ("basal0_2_0", 1.0))
 TABLED = ("dei_cahva", "dei_cat", "dei_ih", "dei_ka", "dei_kdr", "dei_nad", "dei_nat")
 OPTIONS = ("exact_rates", "tables", "cvode", "cvode_loose", "threads2", "d_lambda_0.05")
+#: The accuracy part's reference: a 4× finer fixed step (tables), against which the fixed step
+#: of dt 0.025 ms and CVODE are both measured.
+FINE_DT_MS = DT_MS / 4
+ACCURACY_OPTIONS = ("fine_dt", "tables", "cvode", "cvode_loose")
 #: Accuracy the issue asks of a faster option: bAP amplitudes within 0.5 mV, spike times within 0.1 ms.
 BAP_TOLERANCE_MV, SPIKE_TOLERANCE_MS = 0.5, 0.1
 #: name: (command, arguments of the before/after comparison run). The comparison runs a part of the
@@ -90,7 +97,8 @@ def child(option: str, out: str) -> None:
         elapsed, t, traces = _coreneuron_run(h, cell)
     else:
         cvode = option.startswith("cvode")
-        with Simulation(cell, dt_ms=DT_MS, cvode=cvode, atol=1e-3 if option == "cvode_loose" else 1e-4) as sim:
+        dt_ms = FINE_DT_MS if option == "fine_dt" else DT_MS
+        with Simulation(cell, dt_ms=dt_ms, cvode=cvode, atol=1e-3 if option == "cvode_loose" else 1e-4) as sim:
             for onset in PULSES:
                 sim.current_pulse(Site("soma", branch="soma"), PULSE_NA, onset, PULSE_MS)
             for branch, x in SITES:
@@ -207,6 +215,26 @@ def integration(repeats: int, coreneuron: bool) -> dict:
     return results
 
 
+def accuracy() -> dict:
+    """Each of ACCURACY_OPTIONS against a 4× finer fixed step (dt 0.00625 ms): is CVODE, faster than
+    the fixed step, also as accurate? Run time (s) and errors per option."""
+    scratch = Path(tempfile.mkdtemp(prefix="dendriteei-bench-"))
+    results, traces = {}, {}
+    try:
+        for option in ACCURACY_OPTIONS:
+            out = scratch / f"{option}.npz"
+            subprocess.run([sys.executable, __file__, "--child", option, str(out)], check=True, cwd=ROOT,
+                           env={**os.environ, "NEURON_MODULE_OPTIONS": "-nogui"})
+            traces[option] = np.load(out)
+            results[option] = {"run_s": float(traces[option]["elapsed"])}
+        for option in ACCURACY_OPTIONS[1:]:
+            results[option].update(compare(traces["fine_dt"], traces[option]))
+            print(option, results[option], flush=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return results
+
+
 # -- tolerance: the CVODE atol of the pairing runs ------------------------------------------------
 def tolerance(atols=(1e-4, 1e-3)) -> dict:
     """stdp-flip (every condition, Δt ±10 ms, 60 pairings) at each CVODE atol: wall time and the
@@ -300,7 +328,7 @@ def protocols(before: str | None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, metavar=("OPTION", "OUT"), help=argparse.SUPPRESS)
-    parser.add_argument("--parts", default="integration,tolerance,protocols")
+    parser.add_argument("--parts", default="integration,accuracy,tolerance,protocols")
     parser.add_argument("--before", default="373d650", help="commit timed as 'before' ('' to skip)")
     parser.add_argument("--coreneuron", action="store_true", help="also build and time CoreNEURON")
     parser.add_argument("--repeats", type=int, default=3)
@@ -322,8 +350,10 @@ def main() -> None:
             saved[part] = protocols(args.before or None)
         elif part == "tolerance":
             saved[part] = tolerance()
+        elif part == "accuracy":
+            saved[part] = accuracy()
         else:
-            raise SystemExit(f"unknown part {part!r}: integration, tolerance, protocols")
+            raise SystemExit(f"unknown part {part!r}: integration, accuracy, tolerance, protocols")
         saved[part]["wall_s"] = time.perf_counter() - start
         path.write_text(json.dumps(saved, indent=1, default=float) + "\n")
         print(json.dumps(saved[part], indent=1, default=float), flush=True)

@@ -52,6 +52,7 @@ def test_using_jobs_sets_the_default_and_none_leaves_it():
     assert default_jobs() == conditions.available_cpus()
 
 
+@pytest.mark.slow
 def test_a_script_without_main_guard_runs_conditions_in_parallel(tmp_path):
     script = tmp_path / "unguarded.py"
     script.write_text("from dendriteei.conditions import map_conditions\n"
@@ -61,6 +62,7 @@ def test_a_script_without_main_guard_runs_conditions_in_parallel(tmp_path):
     assert done.stdout.strip().endswith("[32, 27]")
 
 
+@pytest.mark.slow
 def test_a_sweep_from_a_script_without_main_guard_fails_at_once_saying_why(tmp_path):
     script = tmp_path / "unguarded_sweep.py"
     script.write_text(textwrap.dedent(f"""
@@ -86,6 +88,7 @@ def test_latency_and_calcium_calibrations_run_once_per_input():
     assert pairing._calcium_peaks.cache_info().hits == 1
 
 
+@pytest.mark.slow
 def test_stdp_flip_is_the_same_to_the_last_digit_with_one_and_two_jobs():
     params = get("stdp-flip").quick_params(delta_ts_ms=(-10.0, 10.0))
     serial = stdp_flip.run(params, jobs=1).summary
@@ -144,6 +147,7 @@ def test_rate_tables_agree_with_exact_rates(fixed_step):
         assert np.abs(tables.traces[key].values - exact.traces[key].values).max() < 0.5, key
 
 
+@pytest.mark.slow
 def test_workers_die_with_their_parent(tmp_path):
     """A parent killed by SIGKILL leaves no worker computing on (Linux: PR_SET_PDEATHSIG)."""
     if not sys.platform.startswith("linux"):

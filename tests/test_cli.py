@@ -43,3 +43,5 @@ def test_unknown_parameter_and_range_errors_exit_2():
     assert out.returncode == 2 and "out of range [0.0, 10.0] nA" in out.stderr
     out = _cli("run", "nosuch")
     assert out.returncode == 2 and "available: bap-attenuation, bac-firing" in out.stderr
+    out = _cli("run", "bac-firing", "--jobs", "0")
+    assert out.returncode == 2 and "jobs = 0: expected an integer ≥ 1" in out.stderr

@@ -14,7 +14,7 @@ import pytest
 from dendriteei import conditions, latency, pairing
 from dendriteei.conditions import default_jobs, map_conditions, using_jobs
 from dendriteei.parameters import ParameterError
-from dendriteei.protocols import bap_gating, dendritic_balance, get, stdp_flip
+from dendriteei.protocols import bac_firing, bap_gating, dendritic_balance, get, stdp_flip
 
 
 def test_results_in_order_with_any_jobs():
@@ -117,6 +117,14 @@ def test_dendritic_balance_is_the_same_with_one_and_two_jobs():
     parallel = dendritic_balance.run(params, jobs=2)
     pd.testing.assert_frame_equal(serial.summary, parallel.summary, check_exact=True)
     pd.testing.assert_frame_equal(serial.tables["time_course"], parallel.tables["time_course"], check_exact=True)
+
+
+@pytest.mark.slow
+def test_bac_firing_is_the_same_with_one_and_two_jobs():
+    params = get("bac-firing").quick_params()
+    serial, parallel = bac_firing.run(params, jobs=1), bac_firing.run(params, jobs=2)
+    pd.testing.assert_frame_equal(serial.summary, parallel.summary, check_exact=True)
+    pd.testing.assert_frame_equal(serial.traces, parallel.traces, check_exact=True)
 
 
 def test_rate_tables_agree_with_exact_rates(fixed_step):

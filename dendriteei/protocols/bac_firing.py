@@ -16,6 +16,7 @@ import pandas as pd
 from ..analysis import plateau_width_ms
 from ..engine import Simulation, Site, Traces, build
 from ..cells import HOT_ZONE_FROM_NEXUS_UM
+from ..conditions import map_conditions
 from ..latency import no_spike_error
 from ..parameters import parameter
 from .common import ProtocolResult, RunParams, cell_spec, parse_site
@@ -58,44 +59,46 @@ def _summarise(condition: str, site: str, traces: Traces, onset: float, params: 
             "ca_peak_uM": float(ca.max()) * 1e3}
 
 
-def run(params: BacFiringParams = BacFiringParams(), spec=None) -> ProtocolResult:
-    """Run soma-only, dendrite-only and paired stimulation; one summary row per condition
-    and dendritic site (the injection site and the centre of the Ca hot zone).
-    A dendritic Ca spike is a plateau above ca_threshold_mV lasting ≥ 10 ms (``ca_spike`` is
-    False, not an error, when there is none). Raises ParameterError, giving the cell's rheobase,
-    if the somatic pulse evokes no somatic spike."""
+def run(params: BacFiringParams = BacFiringParams(), spec=None, jobs: int | None = None) -> ProtocolResult:
+    """Run soma-only, dendrite-only and paired stimulation (in ``jobs`` worker processes); one
+    summary row per condition and dendritic site (the injection site and the centre of the Ca
+    hot zone). A dendritic Ca spike is a plateau above ca_threshold_mV lasting ≥ 10 ms
+    (``ca_spike`` is False, not an error, when there is none). Raises ParameterError, giving the
+    cell's rheobase, if the somatic pulse evokes no somatic spike."""
     spec = spec or cell_spec(params.cell)
-    rows, frames = [], []
-    onset = params.settle_ms
-    for condition in CONDITIONS:
-        cell = build(spec)
-        with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
-            soma = Site("soma", region="soma")
-            dend = parse_site("dendrite_site", params.dendrite_site, "dendrite")
-            hot = Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_FROM_NEXUS_UM)),
-                       reference="nexus")
-            sim.record(soma, ("v",))
-            for site in (dend, hot):
-                sim.record(site, ("v", "cai"))
-            sim.record_spikes(soma)
-            if condition in ("soma", "paired"):
-                sim.current_pulse(soma, params.soma_amplitude_nA, onset, params.soma_duration_ms)
-            if condition in ("dendrite", "paired"):
-                sim.epsc_current(dend, params.epsp_peak_nA, onset + params.epsp_delay_ms,
-                                 params.epsp_rise_ms, params.epsp_decay_ms)
-            traces = sim.run(onset + params.window_ms)
-            for site in (dend, hot):
-                rows.append(_summarise(condition, site.name, traces, onset, params, cell.resolve(site)[1]))
-            frame = traces.frame(sample_ms=0.1)
-            frame = frame[frame.t_ms >= onset - 10.0].assign(condition=condition)
-            frames.append(frame)
-        if condition == "soma" and not np.any(traces.spikes_ms["soma"] >= onset):
-            del sim, cell   # the rheobase search builds its own cells
-            high = next(f.metadata["high"] for f in fields(params) if f.name == "soma_amplitude_nA")
-            raise no_spike_error(spec, params, params.soma_amplitude_nA, params.soma_duration_ms,
-                                 "soma_amplitude_nA", high, "the 'soma' and 'paired' conditions have no "
-                                 "back-propagating AP to pair with the dendritic EPSP")
-        del cell
-    summary = pd.DataFrame(rows)
+    results = map_conditions(_condition, [(spec, params, condition) for condition in CONDITIONS], jobs)
+    if not results[CONDITIONS.index("soma")][2]:
+        high = next(f.metadata["high"] for f in fields(params) if f.name == "soma_amplitude_nA")
+        raise no_spike_error(spec, params, params.soma_amplitude_nA, params.soma_duration_ms,
+                             "soma_amplitude_nA", high, "the 'soma' and 'paired' conditions have no "
+                             "back-propagating AP to pair with the dendritic EPSP")
+    summary = pd.DataFrame([row for rows, _, _ in results for row in rows])
     summary["ca_spike"] = summary.ca_plateau_width_ms >= 10.0
-    return ProtocolResult(summary, pd.concat(frames, ignore_index=True))
+    return ProtocolResult(summary, pd.concat([frame for _, frame, _ in results], ignore_index=True))
+
+
+def _condition(spec, params: BacFiringParams, condition: str) -> tuple:
+    """One condition: (summary rows of the two dendritic sites, traces from 10 ms before onset,
+    whether the soma fired after onset)."""
+    onset = params.settle_ms
+    cell = build(spec)
+    with Simulation(cell, dt_ms=params.dt_ms, cvode=params.cvode, atol=params.atol) as sim:
+        soma = Site("soma", region="soma")
+        dend = parse_site("dendrite_site", params.dendrite_site, "dendrite")
+        hot = Site("hot_zone", region="hot_zone", distance_um=float(np.mean(HOT_ZONE_FROM_NEXUS_UM)),
+                   reference="nexus")
+        sim.record(soma, ("v",))
+        for site in (dend, hot):
+            sim.record(site, ("v", "cai"))
+        sim.record_spikes(soma)
+        if condition in ("soma", "paired"):
+            sim.current_pulse(soma, params.soma_amplitude_nA, onset, params.soma_duration_ms)
+        if condition in ("dendrite", "paired"):
+            sim.epsc_current(dend, params.epsp_peak_nA, onset + params.epsp_delay_ms,
+                             params.epsp_rise_ms, params.epsp_decay_ms)
+        traces = sim.run(onset + params.window_ms)
+        rows = [_summarise(condition, site.name, traces, onset, params, cell.resolve(site)[1])
+                for site in (dend, hot)]
+        frame = traces.frame(sample_ms=0.1)
+    frame = frame[frame.t_ms >= onset - 10.0].assign(condition=condition)
+    return rows, frame, bool(np.any(traces.spikes_ms["soma"] >= onset))

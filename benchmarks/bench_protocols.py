@@ -51,6 +51,8 @@ from pathlib import Path
 
 import numpy as np
 
+from dendriteei.conditions import available_cpus
+
 ROOT = Path(__file__).resolve().parent.parent
 DT_MS = 0.025
 #: 1 s of firing: somatic pulses of 3 nA, 2 ms at 20 Hz from 100 ms (a spike and its bAP each). A
@@ -316,13 +318,14 @@ def protocols(before: str | None) -> dict:
                 results[name]["speedup_parallel_vs_serial"] = (results[name]["comparison_serial_s"]
                                                                / results[name][f"{parallel}_s"])
             if before:
-                results[name]["speedup_vs_before"] = results[name]["comparison_before_s"] / results[name][f"{parallel}_s"]
+                results[name]["speedup_vs_before"] = (results[name]["comparison_before_s"]
+                                                      / results[name][f"{parallel}_s"])
     finally:
         if before:
             subprocess.run(["git", "worktree", "remove", "--force", str(scratch / "before")], cwd=ROOT,
                            capture_output=True)
         shutil.rmtree(scratch, ignore_errors=True)
-    return {"cpus": len(os.sched_getaffinity(0)), "before": before, **results}
+    return {"cpus": available_cpus(), "before": before, **results}
 
 
 def main() -> None:

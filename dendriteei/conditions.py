@@ -87,7 +87,6 @@ def map_conditions(function: Callable[..., Any], arguments: Sequence[tuple], job
     arguments = [tuple(args) for args in arguments]
     if workers.IN_WORKER or jobs == 1 or len(arguments) < 2:
         return [function(*args) for args in arguments]
-    workers.check_not_bootstrapping()
     tasks = [{"run_id": i, "call": function, "args": args} for i, args in enumerate(arguments)]
     results: dict[int, Any] = {}
     records = _pool(jobs).run(tasks)

@@ -163,8 +163,8 @@ def test_workers_die_with_their_parent(tmp_path):
     script = tmp_path / "parent.py"
     started = [tmp_path / f"started{k}" for k in range(2)]
     script.write_text("import os\nfrom dendriteei.conditions import map_conditions\n"
-                      f"map_conditions(os.system, [('touch {started[0]}; sleep 30',), ('touch {started[1]}; sleep 30',)], "
-                      "jobs=2)\n")
+                      f"map_conditions(os.system, [('touch {started[0]}; sleep 30',), "
+                      f"('touch {started[1]}; sleep 30',)], jobs=2)\n")
     parent = subprocess.Popen([sys.executable, str(script)])
     deadline = time.time() + 120.0
     while time.time() < deadline and not all(path.exists() for path in started):   # both tasks running

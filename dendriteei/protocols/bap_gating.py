@@ -285,8 +285,8 @@ def marked_sites(spec, params: BapGatingParams) -> pd.DataFrame:
 
 
 #: Conductances probed per round of the threshold search: the bracket shrinks (PROBES + 1)-fold
-#: per round, and the probes of a round run in parallel (2: one round per step on 2 cores). Fixed, so that the threshold does not
-#: depend on the number of jobs.
+#: per round, and the probes of a round run in parallel (2: one round per step on 2 cores).
+#: Fixed, so that the threshold does not depend on the number of jobs.
 PROBES = 2
 
 
@@ -312,20 +312,22 @@ def threshold_conductance_nS(params: BapGatingParams, onset_ms: float, criterion
             raise ParameterError("the control run has no Ca spike to gate")
         amplitude = control[gated_label(params)]["bap_amplitude_mV"]
         low, high = 0.0, high_nS
-        if not _is_gated({r["site"]: r for r in high_rows}, params, criterion, amplitude):
+        if not _is_gated(high_rows, params, criterion, amplitude):
             return float("inf")
         while high - low > tolerance_nS:
             probes = [low + (high - low) * (k + 1) / (PROBES + 1) for k in range(PROBES)]
             rows = map_conditions(simulate, [(spec, params, g, onset_ms, latency) for g in probes])
-            gated = [_is_gated({r["site"]: r for r in probe}, params, criterion, amplitude) for probe in rows]
+            gated = [_is_gated(probe, params, criterion, amplitude) for probe in rows]
             first = next((k for k, is_gated in enumerate(gated) if is_gated), PROBES)
             low = probes[first - 1] if first > 0 else low
             high = probes[first] if first < PROBES else high
     return high
 
 
-def _is_gated(rows: dict, params: BapGatingParams, criterion: str, control_amplitude: float) -> bool:
-    """Whether one condition's rows (by site) show gating by ``criterion`` (see threshold_conductance_nS)."""
+def _is_gated(rows: list, params: BapGatingParams, criterion: str, control_amplitude: float) -> bool:
+    """Whether one condition's rows (:func:`simulate`) show gating by ``criterion`` (see
+    threshold_conductance_nS)."""
+    rows = {r["site"]: r for r in rows}
     if criterion == "ca_spike":
         return not rows["soma"]["ca_spike"]
     return rows[gated_label(params)]["bap_amplitude_mV"] < params.blocked_fraction * control_amplitude

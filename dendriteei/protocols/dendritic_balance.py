@@ -361,7 +361,8 @@ def _global_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- run ----------------------------------------------------------------------------------------
-def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None, jobs: int | None = None) -> ProtocolResult:
+def run(params: DendriticBalanceParams = DendriticBalanceParams(), spec=None,
+        jobs: int | None = None) -> ProtocolResult:
     """Summary: one row per condition (post signal), phase (before/after learning), site (each
     branch, and the soma: PV against each group's total E on the cell) and group: w_exc_nS,
     w_inh_nS (mean per synapse), g_exc_nS, g_inh_nS (mean group conductance in the probe),

@@ -716,3 +716,130 @@ def plot_network(result):
     ax_rate.legend(frameon=False, fontsize=8)
     fig.suptitle(f"{result.spec.name}: {result.spec.n_cells} cells, {result.timing['ranks']} rank(s)")
     return fig
+
+
+def plot_isn_paradox(result):
+    """Rates around the perturbations of the weakest and strongest I→E weight; rate change of the
+    perturbed and E populations against the perturbation per w_ie; the regime map (paradoxical or
+    not, per w_ie and perturbation); the open-loop A_EE against w_ie with the measured regime;
+    the learning runs' I→E weights."""
+    summary, regime, rates = result.summary, result.tables["regime"], result.tables["rates"]
+    static = regime[regime.rho0_hz.isna()].sort_values("w_ie_nS")
+    fig = plt.figure(figsize=(15, 8.5), layout="constrained")
+    grid = fig.add_gridspec(2, 3)
+    perturbed = summary[summary.is_perturbed]
+    examples = [c for c in (static.condition.iloc[0], static.condition.iloc[-1])] if len(static) else []
+    for column, condition in enumerate(examples[:2]):
+        ax = fig.add_subplot(grid[0, column])
+        part = rates[rates.condition == condition]
+        for k, (pop, trace) in enumerate(part.groupby("population", sort=False)):
+            ax.plot(trace.t_ms / 1000.0, trace.rate_hz, color=f"C{k}", lw=1, label=pop)
+        rows = summary[(summary.condition == condition)]
+        ax.set(xlabel="time (s)", ylabel="rate (Hz)",
+               title=f"{condition}: {'paradoxical' if rows[rows.is_perturbed].paradoxical.any() else 'not paradoxical'}")
+        ax.legend(frameon=False, fontsize=8)
+    ax = fig.add_subplot(grid[0, 2])
+    for k, (condition, part) in enumerate(perturbed.groupby("condition", sort=False)):
+        for group, rows in part.groupby("perturbed", sort=False):
+            rows = rows.sort_values("perturbation_pA")
+            ax.plot(rows.perturbation_pA, rows.delta_rate_hz, "o-", color=f"C{k % 10}", ms=4,
+                    label=f"{condition}, {group}" if group == part.perturbed.iloc[0] else None)
+            ax.plot(rows.perturbation_pA, rows.predicted_delta_hz, ":", color=f"C{k % 10}")
+    ax.axhline(0.0, color="k", lw=0.8)
+    ax.set(xlabel="current into the perturbed cells (pA)", ylabel="Δ rate of the perturbed cells (Hz)",
+           title="perturbed population: measured (o) and predicted (:)")
+    ax.legend(frameon=False, fontsize=6)
+    ax = fig.add_subplot(grid[1, 0])
+    grid_table = perturbed[perturbed.rho0_hz.isna()].pivot_table(index="perturbation_pA", columns="w_ie_nS",
+                                                                  values="delta_rate_hz", aggfunc="mean")
+    if grid_table.size:
+        limit = float(np.nanmax(np.abs(grid_table.to_numpy()))) or 1.0
+        image = ax.imshow(grid_table.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto", origin="lower")
+        ax.set_xticks(range(grid_table.shape[1]), [f"{w:g}" for w in grid_table.columns])
+        ax.set_yticks(range(grid_table.shape[0]), [f"{a:g}" for a in grid_table.index])
+        fig.colorbar(image, ax=ax, label="Δ rate of the perturbed cells (Hz)")
+    ax.set(xlabel="I→E weight w_ie (nS)", ylabel="perturbation (pA)", title="regime map (blue: paradoxical)")
+    ax = fig.add_subplot(grid[1, 1])
+    ax.plot(static.w_ie_nS, static.a_EE, "ko-", label="open-loop A_EE (ISN if > 1)")
+    ax.axhline(1.0, color="k", ls="--", lw=0.8)
+    for column in (c for c in static.columns if c.startswith("paradoxical_")):
+        marks = static[static[column].astype(bool)]
+        ax.plot(marks.w_ie_nS, marks.a_EE, "rs", ms=9, mfc="none", label=f"measured paradoxical ({column[12:]})")
+    learned = regime[regime.rho0_hz.notna()]
+    for _, row in learned.iterrows():
+        ax.plot(row.w_ie_nS, row.a_EE, "^", ms=9, label=f"learned, ρ0 = {row.rho0_hz:g} Hz")
+    ax.set(xlabel="I→E weight w_ie (nS)", ylabel="A_EE = ∂r_E/∂r_E (open loop)", yscale="log",
+           title="inhibition stabilisation: predicted and measured")
+    ax.legend(frameon=False, fontsize=7)
+    ax = fig.add_subplot(grid[1, 2])
+    weights = result.tables.get("weights", pd.DataFrame())
+    if len(weights):
+        for k, (condition, part) in enumerate(weights.groupby("condition", sort=False)):
+            mean = part.groupby("t_ms").weight_nS.mean()
+            ax.plot(mean.index / 1000.0, mean.to_numpy(), color=f"C{k}", label=condition)
+        ax.legend(frameon=False, fontsize=8)
+    ax.set(xlabel="time (s)", ylabel="mean sampled I→E weight (nS, this network's jump)",
+           title="iSTDP: the target rate sets w_ie")
+    boundary = result.tables.get("boundary", pd.DataFrame())
+    text = "; ".join(f"{row.population}: boundary measured {row.w_ie_boundary_measured_nS:.3g} nS, predicted "
+                     f"{row.w_ie_boundary_predicted_nS:.3g} nS" for row in boundary.itertuples())
+    fig.suptitle(f"Inhibition stabilisation and the paradoxical effect (Sadeh et al. 2017 network). {text}")
+    return fig
+
+
+def plot_assembly_novelty(result):
+    """Responses per presentation (all E cells and the driven assembly) with iSTDP on and off,
+    novel and deviant stimuli marked; ours beside Schulz et al. 2021's numbers; I→E weights and
+    population rates over time."""
+    table, summary = result.tables["presentations"], result.summary
+    fig = plt.figure(figsize=(15, 8.5), layout="constrained")
+    grid = fig.add_gridspec(2, 3)
+    for column, paradigms in enumerate((("sequence",), ("oddball", "disinhibition"))):
+        ax = fig.add_subplot(grid[0, column])
+        shown = table[table.paradigm.isin(paradigms) & (table.role != "pretrain")]
+        for k, ((paradigm, istdp), part) in enumerate(shown.groupby(["paradigm", "istdp"], sort=False)):
+            x = np.arange(len(part))
+            ax.plot(x, part.rate_hz.to_numpy(), ".-", color=f"C{k}", lw=0.8,
+                    label=f"{paradigm}, iSTDP {'on' if istdp else 'off'}")
+            novel = part.role.to_numpy() == "novel"
+            ax.plot(x[novel], part.rate_hz.to_numpy()[novel], "*", ms=13, color=f"C{k}", mec="k")
+        ax.set(xlabel="presentation", ylabel="rate of all E cells (Hz)",
+               title=f"{' / '.join(paradigms)}: responses (★ novel / deviant)")
+        if len(shown):
+            ax.legend(frameon=False, fontsize=7)
+    ax = fig.add_subplot(grid[0, 2])
+    shown = table[(table.role != "pretrain")]
+    for k, ((paradigm, istdp), part) in enumerate(shown.groupby(["paradigm", "istdp"], sort=False)):
+        ax.plot(np.arange(len(part)), part.assembly_rate_hz.to_numpy(), lw=0.8, color=f"C{k}",
+                label=f"{paradigm}, iSTDP {'on' if istdp else 'off'}")
+    ax.set(xlabel="presentation", ylabel="rate of the driven assembly (Hz)", title="driven assembly")
+    ax.legend(frameon=False, fontsize=7)
+    ax = fig.add_subplot(grid[1, 0])
+    paper = result.tables.get("paper", pd.DataFrame())
+    if len(paper):
+        x = np.arange(len(paper))
+        ax.bar(x - 0.2, paper.schulz_2021, 0.4, label="Schulz et al. 2021")
+        ax.bar(x + 0.2, paper.dendriteei, 0.4, label="dendriteei (iSTDP on)")
+        ax.set_xticks(x, [f"{p}\n{m}" for p, m in zip(paper.paradigm, paper.measure)], rotation=60, fontsize=6)
+        ax.legend(frameon=False, fontsize=8)
+    ax.set(ylabel="Hz, ratio or s", title="beside the paper")
+    ax = fig.add_subplot(grid[1, 1])
+    weights = result.tables.get("weights", pd.DataFrame())
+    if len(weights):
+        for k, ((paradigm, istdp, projection), part) in enumerate(
+                weights.groupby(["paradigm", "istdp", "projection"], sort=False)):
+            ax.plot(part.t_ms / 1000.0, part.weight_nS, color=f"C{k % 10}",
+                    label=f"{paradigm}, {projection}, iSTDP {'on' if istdp else 'off'}")
+        ax.legend(frameon=False, fontsize=6)
+    ax.set(xlabel="time (s)", ylabel="mean sampled I→E weight (nS peak)", title="inhibition onto E grows")
+    ax = fig.add_subplot(grid[1, 2])
+    rates = result.tables["rates"]
+    first = rates[(rates.paradigm == rates.paradigm.iloc[0]) & rates.istdp.astype(bool)] if len(rates) else rates
+    for k, (pop, part) in enumerate(first.groupby("population", sort=False)):
+        ax.plot(part.t_ms / 1000.0, part.rate_hz, color=f"C{k}", lw=0.8, label=pop)
+    ax.set(xlabel="time (s)", ylabel="population rate (Hz)", title="population rates (first paradigm, iSTDP on)")
+    ax.legend(frameon=False, fontsize=8)
+    on = summary[summary.istdp.astype(bool)]
+    text = "; ".join(f"{row.paradigm}: novel/adapted {row.novelty_over_adapted:.2f}" for row in on.itertuples())
+    fig.suptitle(f"Novelty responses and adaptation through iSTDP (Schulz et al. 2021 network). {text}")
+    return fig

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..catalogue import GABA_POST_SOURCES
 from ..network import connectivity
-from ..network.spec import CurrentStep, NetworkSpec, PointNeuron, PoissonDrive, Synapse
+from ..network.spec import CurrentStep, NetworkSpec, PointNeuron, PoissonDrive, StimulusSequence, Synapse
 from .cell import _h, build
 from .simulation import MAX_TSTOP_MS, SimulationDiverged, _holding_gids, live_networks
 
@@ -234,7 +234,8 @@ class Network:
         first = spec.first_gid(stimulus.target)
         last = first + spec.population(stimulus.target).size
         for gid in self.local_gids:
-            if not first <= gid < last or not connectivity.selected(spec, index, gid, stimulus.fraction):
+            fraction = getattr(stimulus, "fraction", 1.0)      # a StimulusSequence reaches its assemblies
+            if not first <= gid < last or not connectivity.selected(spec, index, gid, fraction):
                 continue
             _, soma, _ = self._cells[gid]
             if isinstance(stimulus, CurrentStep):
@@ -243,17 +244,38 @@ class Network:
                 clamp.dur = stimulus.stop_ms - stimulus.start_ms
                 self._keep.append(clamp)
                 continue
+            if isinstance(stimulus, StimulusSequence):
+                self._present(index, stimulus, gid)
+                continue
             assert isinstance(stimulus, PoissonDrive)
-            source = h.dei_poisson()
-            source.rng.set_ids(spec.seed, connectivity.STREAMS["stimulus"] * 1000 + index, gid)
-            source.rate_hz = stimulus.rate_hz * stimulus.n_sources
-            source.start, source.stop = stimulus.start_ms, stimulus.stop_ms
-            point = self._place(gid, stimulus.synapse, ("stimulus", index))[0]
-            netcon = h.NetCon(source, point)
-            netcon.delay = 0.0
-            for slot, value in enumerate(_weight_vectors(stimulus.synapse, [stimulus.weight_nS])[0]):
-                netcon.weight[slot] = value
-            self._keep.extend((source, netcon))
+            self._poisson(gid, stimulus, index, stimulus.rate_hz * stimulus.n_sources, stimulus.start_ms,
+                          stimulus.stop_ms, connectivity.STREAMS["stimulus"] * 1000 + index)
+
+    def _present(self, index: int, sequence: StimulusSequence, gid: int) -> None:
+        """One Poisson source per presentation of the assembly that cell ``gid`` belongs to."""
+        pop, cell_index = self.spec.population_of(gid)
+        assembly = connectivity.assembly_of(cell_index, pop.assembly_size, pop.n_assemblies)
+        if assembly < 0 or sequence.rate_hz <= 0:
+            return
+        for slot in (i for i, a in enumerate(sequence.sequence) if a == assembly):
+            start, stop = sequence.window_ms(slot)
+            # Random123 ids are 32-bit: a stream per (seed, sequence, slot, gid) for < 4000 sequences of < 10⁶ slots
+            self._poisson(gid, sequence, index, sequence.rate_hz, start, stop, 10**9 + index * 10**6 + slot)
+
+    def _poisson(self, gid: int, stimulus, index: int, rate_hz: float, start_ms: float, stop_ms: float,
+                 stream_id: int) -> None:
+        """A dei_poisson source of ``rate_hz`` in [start_ms, stop_ms] onto ``stimulus.synapse`` of ``gid``."""
+        h = self.h
+        source = h.dei_poisson()
+        source.rng.set_ids(self.spec.seed, stream_id, gid)
+        source.rate_hz = rate_hz
+        source.start, source.stop = start_ms, stop_ms
+        point = self._place(gid, stimulus.synapse, ("stimulus", index))[0]
+        netcon = h.NetCon(source, point)
+        netcon.delay = 0.0
+        for slot, value in enumerate(_weight_vectors(stimulus.synapse, [stimulus.weight_nS])[0]):
+            netcon.weight[slot] = value
+        self._keep.extend((source, netcon))
 
     # -- probes ----------------------------------------------------------------------------------
     def _choose_weight_probes(self) -> list:

@@ -52,3 +52,9 @@ def ensure_mpi() -> tuple:
     if launched_under_mpi() and int(pc.nhost()) == 1:
         return mpi_init()
     return int(pc.id()), int(pc.nhost())
+
+
+def broadcast(value):
+    """``value`` of rank 0 on every rank (ParallelContext.py_broadcast); itself on one rank."""
+    pc = _h().ParallelContext()
+    return pc.py_broadcast(value, 0) if int(pc.nhost()) > 1 else value

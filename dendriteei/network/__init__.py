@@ -5,8 +5,9 @@ gid (:mod:`.connectivity`); published networks (:mod:`.presets`); spike-train st
 ParallelContext."""
 from .spec import (AssemblyProbability, CompartmentalCell, Constant, CurrentStep, InDegree, NetworkSpec, Normal,
                    ParameterChange, PointNeuron, PoissonDrive, Population, Probability, Projection, Recording,
-                   Synapse, UniformRange)
+                   StimulusSequence, Synapse, UniformRange)
 
 __all__ = ["AssemblyProbability", "CompartmentalCell", "Constant", "CurrentStep", "InDegree", "NetworkSpec",
            "Normal", "ParameterChange", "PointNeuron", "PoissonDrive", "Population", "Probability", "Projection",
-           "Recording", "Synapse", "UniformRange"]
+           "Recording", "StimulusSequence", "Synapse",
+           "UniformRange"]

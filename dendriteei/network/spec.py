@@ -358,7 +358,52 @@ def _check_stimulus(kind: str, stimulus) -> str:
     return owner
 
 
-Stimulus = Union[PoissonDrive, CurrentStep]
+@dataclass(frozen=True)
+class StimulusSequence:
+    """Stimuli presented one after another, as in the novelty and oddball paradigms of Schulz et
+    al. 2021 eLife 10:e65309: slot i (from ``start_ms + i·(slot_ms + gap_ms)``, lasting
+    ``slot_ms``) drives assembly ``sequence[i]`` of ``target`` (−1: no stimulus in that slot) with
+    extra Poisson input of ``rate_hz`` per cell through ``synapse`` with ``weight_nS``; each
+    presentation draws its own Poisson stream per cell. Assemblies are the target population's
+    (``Population.assembly_size``)."""
+    name: str
+    target: str
+    sequence: tuple
+    slot_ms: float
+    rate_hz: float
+    synapse: Synapse
+    weight_nS: float
+    start_ms: float = 0.0
+    gap_ms: float = 0.0
+
+    def __post_init__(self):
+        text("stimulus sequence", "name", self.name)
+        owner = f"stimulus sequence {self.name!r}"
+        text(owner, "target", self.target)
+        if not isinstance(self.sequence, (tuple, list)) or not self.sequence:
+            raise SpecError(f"{owner}: sequence must be a non-empty list of assembly indices (−1: none), "
+                            f"got {shorten(self.sequence)}")
+        object.__setattr__(self, "sequence", tuple(integer(owner, "sequence", a, minimum=-1)
+                                                   for a in self.sequence))
+        number(owner, "slot_ms", self.slot_ms, "ms", above=0.0)
+        number(owner, "gap_ms", self.gap_ms, "ms", minimum=0.0)
+        number(owner, "start_ms", self.start_ms, "ms", minimum=0.0)
+        number(owner, "rate_hz", self.rate_hz, "Hz", minimum=0.0, maximum=1e5)
+        if not isinstance(self.synapse, Synapse):
+            raise SpecError(f"{owner}: synapse must be a Synapse, got {shorten(self.synapse)}")
+        number(owner, "weight_nS", self.weight_nS, "nS", minimum=0.0)
+
+    def window_ms(self, slot: int) -> tuple:
+        """(start, stop) of slot ``slot`` (ms)."""
+        start = self.start_ms + slot * (self.slot_ms + self.gap_ms)
+        return start, start + self.slot_ms
+
+    @property
+    def stop_ms(self) -> float:
+        return self.window_ms(len(self.sequence) - 1)[1]
+
+
+Stimulus = Union[PoissonDrive, CurrentStep, StimulusSequence]
 
 
 @dataclass(frozen=True)
@@ -421,11 +466,12 @@ class NetworkSpec:
         if not self.populations:
             raise SpecError(f"network {self.name!r} needs at least one population")
         for field, kinds in (("populations", Population), ("projections", Projection),
-                             ("stimuli", (PoissonDrive, CurrentStep)), ("schedule", ParameterChange)):
+                             ("stimuli", (PoissonDrive, CurrentStep, StimulusSequence)),
+                             ("schedule", ParameterChange)):
             for item in getattr(self, field):
                 if not isinstance(item, kinds):
                     raise SpecError(f"network {self.name!r}: {field} holds {shorten(item)}, not a "
-                                    f"{getattr(kinds, '__name__', 'PoissonDrive or CurrentStep')}")
+                                    f"{getattr(kinds, '__name__', 'PoissonDrive, CurrentStep or StimulusSequence')}")
         if not isinstance(self.recording, Recording):
             raise SpecError(f"network {self.name!r}: recording must be a Recording, got {shorten(self.recording)}")
         integer(f"network {self.name!r}", "seed", self.seed, minimum=0, maximum=2**31 - 1)
@@ -477,8 +523,15 @@ class NetworkSpec:
         for stim in self.stimuli:
             where = f"{owner}, stimulus {stim.name!r}"
             one_of(where, "target population", stim.target, list(pops))
-            if isinstance(stim, PoissonDrive):
+            if isinstance(stim, (PoissonDrive, StimulusSequence)):
                 _check_synapse(where, stim.synapse, pops[stim.target])
+            if isinstance(stim, StimulusSequence):
+                target = pops[stim.target]
+                largest = max(stim.sequence)
+                if largest >= target.n_assemblies:
+                    raise SpecError(f"{where}: the sequence names assembly {largest}, but population {stim.target!r} has "
+                                    f"{target.n_assemblies} assemblies (0 … {target.n_assemblies - 1}; set "
+                                    "Population.assembly_size)")
         projections = {p.name: p for p in self.projections}
         for change in self.schedule:
             where = f"{owner}, parameter change at {change.t_ms:g} ms"
@@ -621,7 +674,12 @@ def _network_from_dict(data) -> NetworkSpec:
         s = dict(_mapping(s, where))
         if "synapse" in s:
             s["synapse"] = _synapse(_mapping(s["synapse"], f"{where}.synapse"), f"{where}.synapse")
-            stimuli.append(_make(PoissonDrive, s, where))
+            if "sequence" in s:
+                if isinstance(s["sequence"], list):
+                    s["sequence"] = tuple(s["sequence"])
+                stimuli.append(_make(StimulusSequence, s, where))
+            else:
+                stimuli.append(_make(PoissonDrive, s, where))
         else:
             stimuli.append(_make(CurrentStep, s, where))
     data["stimuli"] = tuple(stimuli)

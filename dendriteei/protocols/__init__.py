@@ -7,7 +7,7 @@ from typing import Callable
 from ..parameters import ParameterError
 from . import bac_firing, bap_attenuation, inhibitory_balance, istdp_homeostatic, istdp_window, stdp
 from . import bap_gating, dendritic_balance, reduction_fidelity, shouval_stdp, stdp_flip, synaptic_calcium
-from . import vogels_network
+from . import assembly_novelty, isn_paradox, vogels_network
 from .common import ProtocolResult, RunParams, cell_spec
 
 
@@ -101,6 +101,20 @@ PROTOCOLS = {
                  quick=(('n_exc', 400), ('n_inh', 100), ('p_connect', 0.1), ('duration_s', 1.0), ('static_s', 0.25),
                         ('eta_nS', 1.0), ('window_s', 0.25), ('progress', False)),
                  spec_of=vogels_network.network_spec),
+        Protocol("isn-paradox", isn_paradox.IsnParadoxParams, isn_paradox.run, _figure("plot_isn_paradox"),
+                 "Sadeh 2017 E–I network: extra drive to I lowers its rate in the inhibition-stabilised regime "
+                 "(weak I→E), raises it outside (strong I→E); linearised open-loop prediction; iSTDP sets the regime",
+                 quick=(('n_exc', 200), ('n_inh', 50), ('w_ie_nS', (0.15, 0.4)), ('perturbation_pA', (5.0,)),
+                        ('settle_ms', 200.0), ('baseline_ms', 200.0), ('perturbation_ms', 200.0), ('skip_ms', 50.0),
+                        ('probe_cells', 20), ('probe_ms', 300.0), ('rho0_hz', (5.0,)), ('learn_s', 0.5)),
+                 spec_of=isn_paradox.network_spec),
+        Protocol("assembly-novelty", assembly_novelty.AssemblyNoveltyParams, assembly_novelty.run,
+                 _figure("plot_assembly_novelty"),
+                 "Schulz 2021 assemblies: iSTDP adapts the response to repeated stimuli; a novel stimulus evokes "
+                 "a larger one (not without iSTDP); oddball adaptation and disinhibition",
+                 quick=(('n_exc', 200), ('n_inh', 50), ('assembly_size', 20), ('repetitions', 4), ('pretrain', 1),
+                        ('slot_ms', 100.0), ('oddball_gap_ms', 100.0), ('settle_ms', 200.0), ('eta_scale', 10.0)),
+                 spec_of=assembly_novelty.network_spec),
     )
 }
 

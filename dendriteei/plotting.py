@@ -797,10 +797,9 @@ def plot_assembly_novelty(result):
     for column, paradigms in enumerate((("sequence",), ("oddball", "disinhibition"))):
         ax = fig.add_subplot(grid[0, column])
         shown = table[table.paradigm.isin(paradigms) & (table.role != "pretrain")]
-        for k, ((paradigm, istdp), part) in enumerate(shown.groupby(["paradigm", "istdp"], sort=False)):
+        for k, ((paradigm, plastic), part) in enumerate(shown.groupby(["paradigm", "plastic"], sort=False)):
             x = np.arange(len(part))
-            ax.plot(x, part.rate_hz.to_numpy(), ".-", color=f"C{k}", lw=0.8,
-                    label=f"{paradigm}, iSTDP {'on' if istdp else 'off'}")
+            ax.plot(x, part.rate_hz.to_numpy(), ".-", color=f"C{k}", lw=0.8, label=f"{paradigm}, iSTDP: {plastic}")
             novel = part.role.to_numpy() == "novel"
             ax.plot(x[novel], part.rate_hz.to_numpy()[novel], "*", ms=13, color=f"C{k}", mec="k")
         ax.set(xlabel="presentation", ylabel="rate of all E cells (Hz)",
@@ -809,9 +808,9 @@ def plot_assembly_novelty(result):
             ax.legend(frameon=False, fontsize=7)
     ax = fig.add_subplot(grid[0, 2])
     shown = table[(table.role != "pretrain")]
-    for k, ((paradigm, istdp), part) in enumerate(shown.groupby(["paradigm", "istdp"], sort=False)):
+    for k, ((paradigm, plastic), part) in enumerate(shown.groupby(["paradigm", "plastic"], sort=False)):
         ax.plot(np.arange(len(part)), part.assembly_rate_hz.to_numpy(), lw=0.8, color=f"C{k}",
-                label=f"{paradigm}, iSTDP {'on' if istdp else 'off'}")
+                label=f"{paradigm}, iSTDP: {plastic}")
     ax.set(xlabel="presentation", ylabel="rate of the driven assembly (Hz)", title="driven assembly")
     ax.legend(frameon=False, fontsize=7)
     ax = fig.add_subplot(grid[1, 0])
@@ -826,10 +825,10 @@ def plot_assembly_novelty(result):
     ax = fig.add_subplot(grid[1, 1])
     weights = result.tables.get("weights", pd.DataFrame())
     if len(weights):
-        for k, ((paradigm, istdp, projection), part) in enumerate(
-                weights.groupby(["paradigm", "istdp", "projection"], sort=False)):
+        for k, ((paradigm, plastic, projection), part) in enumerate(
+                weights.groupby(["paradigm", "plastic", "projection"], sort=False)):
             ax.plot(part.t_ms / 1000.0, part.weight_nS, color=f"C{k % 10}",
-                    label=f"{paradigm}, {projection}, iSTDP {'on' if istdp else 'off'}")
+                    label=f"{paradigm}, {projection}, iSTDP: {plastic}")
         ax.legend(frameon=False, fontsize=6)
     ax.set(xlabel="time (s)", ylabel="mean sampled I→E weight (nS peak)", title="inhibition onto E grows")
     ax = fig.add_subplot(grid[1, 2])
@@ -840,6 +839,7 @@ def plot_assembly_novelty(result):
     ax.set(xlabel="time (s)", ylabel="population rate (Hz)", title="population rates (first paradigm, iSTDP on)")
     ax.legend(frameon=False, fontsize=8)
     on = summary[summary.istdp.astype(bool)]
-    text = "; ".join(f"{row.paradigm}: novel/adapted {row.novelty_over_adapted:.2f}" for row in on.itertuples())
+    text = "; ".join(f"{row.paradigm} ({row.plastic}): novel/adapted {row.novelty_over_adapted:.2f}"
+                     for row in on.itertuples())
     fig.suptitle(f"Novelty responses and adaptation through iSTDP (Schulz et al. 2021 network). {text}")
     return fig

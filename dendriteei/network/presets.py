@@ -382,10 +382,12 @@ def schulz_cells(p: SchulzParameters = SchulzParameters()) -> tuple:
     return exc, inh
 
 
-def schulz_istdp(p: SchulzParameters, eta_scale: float = 1.0, post_source: str = "soma") -> tuple:
+def schulz_istdp(p: SchulzParameters, eta_scale: float = 1.0, post_source: str = "soma",
+                 weight_scale: float = 1.0) -> tuple:
     """dei_gaba RANGE values of Schulz et al. 2021's I→E synapse: their kernel (rise 0.5, decay
-    2 ms, −75 mV) and Vogels' symmetric rule (η, r0, τ; bounds [Jei0, Jeimax]) as peak conductances (µS)."""
-    peak = _SCHULZ_I_KERNEL_PEAK * 1e-3        # µS of peak per nS·ms of integral
+    2 ms, −75 mV) and Vogels' symmetric rule (η, r0, τ; bounds [Jei0, Jeimax]) as peak conductances
+    (µS); ``weight_scale`` multiplies η and the bounds with the weights of a scaled network."""
+    peak = _SCHULZ_I_KERNEL_PEAK * 1e-3 * weight_scale     # µS of peak per nS·ms of integral
     return (("tau_r", p.tau_inh_rise_ms), ("tau_d", p.tau_inh_ms), ("e", p.e_inh_mV),
             ("window", float(GABA_WINDOWS["symmetric_hebbian"])), ("eta", p.eta * eta_scale * peak),
             ("rho0_hz", p.rho0_hz), ("tau_stdp", p.tau_stdp_ms), ("w_min", p.j_ie_init * peak),
@@ -440,7 +442,7 @@ def schulz_2021(p: SchulzParameters = SchulzParameters(), seed: int = 1, eta_sca
             projections.append(Projection(f"{other}->{name}", other, name, rule, Synapse("inh"),
                                           Constant(p.j_ii / p.tau_inh_ms * scale_i), delay))
         learns = not compartmental or name in plastic
-        values = schulz_istdp(p, eta_scale * scale_i if learns else 0.0, post_source)
+        values = schulz_istdp(p, eta_scale if learns else 0.0, post_source, weight_scale=scale_i)
         synapse = Synapse("dei_gaba", region, values, sites=_SITES if region == "distal_apical" else 1,
                           post_events=post_source == "soma")
         projections.append(Projection(f"{name}->E", name, "E", rule, synapse,

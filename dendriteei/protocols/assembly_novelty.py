@@ -44,6 +44,8 @@ from ..spec import CellSpec
 from .common import ProtocolResult, RunParams, cell_spec
 
 POINT = "point"
+#: The plastic class of the point-neuron network (one I population).
+POINT_PLASTIC = "I"
 
 PARADIGMS = ("sequence", "oddball", "disinhibition")
 _P = SchulzParameters()
@@ -91,10 +93,12 @@ class AssemblyNoveltyParams(RunParams):
                                         "deviant by this (Schulz et al. Fig. 6: 1.5 kHz)")
     eta_scale: float = parameter(1.0, "", 0.0, 1e6, "iSTDP learning rate × this (Schulz et al.: η = 1)")
     istdp: tuple = parameter((True, False), "", doc="run each paradigm with iSTDP on (True) and off (False)")
-    plastic: tuple = parameter(("PV", "SST"), "", doc="variant only: inhibitory classes whose I→E synapses learn")
+    plastic: tuple = parameter(("PV+SST", "PV", "SST"), "", doc="variant only: one iSTDP run per entry, naming the "
+                               "inhibitory classes whose I→E synapses learn ('+' joins several)")
     drive_hz: float = parameter(4500.0, "Hz", 0.0, 1e6, "variant only: background Poisson rate onto each E cell's "
                                 "basal dendrites")
-    drive_nS: float = parameter(1.0, "nS", 0.0, 1000.0, "variant only: weight (peak nS) of that background")
+    drive_nS: float = parameter(0.3, "nS", 0.0, 1000.0, "variant only: weight (peak nS) of that background (0.3 nS: "
+                                "the reduced cell alone fires ≈ 21 Hz; it saturates near 25 Hz, below the EIF's 51 Hz)")
     bin_ms: float = parameter(100.0, "ms", 1.0, 10000.0, "bin of the rate time courses")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of connectivity, assemblies' inputs and initial voltages")
     progress: bool = parameter(False, "", doc="progress bar on simulated time (one network at a time)")
@@ -110,6 +114,12 @@ class AssemblyNoveltyParams(RunParams):
         if needed > available:
             raise ParameterError(f"the sequence paradigm needs {needed} assemblies ({self.blocks} blocks × "
                                  f"({self.n_familiar} familiar + 1 novel)) but n_exc // assembly_size = {available}")
+        if self.cell != POINT:
+            for entry in self.plastic:
+                for name in entry.split("+"):
+                    if name not in ("PV", "SST"):
+                        raise ParameterError(f"plastic: unknown inhibitory class {name!r} in {entry!r}; valid: PV, SST "
+                                             "(join with '+')")
         tuned = round(self.inh_tuning_fraction * self.n_inh)
         if {"oddball", "disinhibition"} & set(self.paradigms) and 2 * tuned > self.n_inh:
             raise ParameterError("inh_tuning_fraction: two tuned I groups do not fit in n_inh")
@@ -152,24 +162,26 @@ def _schulz(params: AssemblyNoveltyParams) -> SchulzParameters:
 
 
 def network_spec(params: AssemblyNoveltyParams, paradigm: str | None = None, istdp: bool | None = None,
-                 exc_cell: CellSpec | None = None) -> NetworkSpec:
-    """The network of one paradigm (default: the first) with iSTDP on or off (default: the first)."""
+                 exc_cell: CellSpec | None = None, plastic: str | None = None) -> NetworkSpec:
+    """The network of one paradigm (default: the first) with iSTDP on or off (default: the first);
+    in the PV/SST variant ``plastic`` ('+'-joined classes, default the first entry) learn."""
     paradigm = paradigm or params.paradigms[0]
     istdp = params.istdp[0] if istdp is None else istdp
+    plastic = plastic or params.plastic[0]
     if exc_cell is None and params.cell != POINT:
         exc_cell = cell_spec(params.cell)
     p = _schulz(params)
     weight = p.j_ext_exc / p.tau_exc_ms       # the stimulus arrives like the background (Schulz et al.)
     start = params.settle_ms
     network = dict(seed=params.seed, eta_scale=params.eta_scale if istdp else 0.0, exc_cell=exc_cell,
-                   plastic=params.plastic, exc_drive_hz=params.drive_hz, exc_drive_nS=params.drive_nS,
+                   plastic=tuple(plastic.split("+")), exc_drive_hz=params.drive_hz, exc_drive_nS=params.drive_nS,
                    recording=Recording(every_ms=1000.0, weight_sample=200))
     if paradigm == "sequence":
         slots = sequence_slots(params)
         stimuli = (StimulusSequence("stimuli->E", "E", tuple(a for a, *_ in slots), params.slot_ms,
                                     params.stimulus_hz, _exc_synapse(exc_cell), weight, start_ms=start),)
         spec = schulz_2021(p, stimuli=stimuli, **network)
-        return spec.replace(name=f"assembly_novelty_sequence_{'istdp' if istdp else 'static'}")
+        return spec.replace(name=f"assembly_novelty_sequence_{_label(istdp, plastic, exc_cell)}")
     slots = oddball_slots(params)
     tuned = round(params.inh_tuning_fraction * params.n_inh)
     period = params.slot_ms + params.oddball_gap_ms
@@ -199,7 +211,19 @@ def network_spec(params: AssemblyNoveltyParams, paradigm: str | None = None, ist
                         dataclasses.replace(background, name=f"background->{name} after the deviant",
                                             rate_hz=params.disinhibition_hz, start_ms=off)]
     return spec.replace(populations=populations, stimuli=tuple(stimuli),
-                        name=f"assembly_novelty_{paradigm}_{'istdp' if istdp else 'static'}")
+                        name=f"assembly_novelty_{paradigm}_{_label(istdp, plastic, exc_cell)}")
+
+
+def _label(istdp: bool, plastic: str, exc_cell) -> str:
+    return "static" if not istdp else ("istdp" if exc_cell is None else f"istdp_{plastic}")
+
+
+def conditions(params: AssemblyNoveltyParams) -> list:
+    """(paradigm, iSTDP on, plastic classes) of every run: with point E cells one run per iSTDP
+    setting; in the PV/SST variant one learning run per ``plastic`` entry."""
+    learning = (POINT_PLASTIC,) if params.cell == POINT else params.plastic
+    return [(paradigm, istdp, plastic) for paradigm in params.paradigms for istdp in params.istdp
+            for plastic in (learning if istdp else ("",))]
 
 
 def _exc_synapse(exc_cell: CellSpec | None) -> Synapse:
@@ -233,19 +257,19 @@ def run(params: AssemblyNoveltyParams = AssemblyNoveltyParams(), spec: NetworkSp
                              "cells, or set the parameters")
     if exc_cell is None and params.cell != POINT:
         exc_cell = cell_spec(params.cell)
-    conditions = [(paradigm, istdp) for paradigm in params.paradigms for istdp in params.istdp]
+    runs_of = conditions(params)
     runs = []
-    for paradigm, istdp in conditions:
+    for paradigm, istdp, plastic in runs_of:
         windows = tuple(_windows(params, paradigm))
-        runs.append((network_spec(params, paradigm, istdp, exc_cell), windows[-1][1] + 100.0, windows,
-                     params.bin_ms, params.progress))
+        runs.append((network_spec(params, paradigm, istdp, exc_cell, plastic or params.plastic[0]),
+                     windows[-1][1] + 100.0, windows, params.bin_ms, params.progress))
     with using_jobs(jobs):
         outcomes = map_networks(simulate, runs, jobs)
     if outcomes[0] is None:          # an MPI rank other than 0
         return None
     presentations, summary, binned, weights = [], [], [], []
-    for (paradigm, istdp), (net, _, windows, _, _), out in zip(conditions, runs, outcomes):
-        label = {"paradigm": paradigm, "istdp": istdp}
+    for (paradigm, istdp, plastic), (net, _, windows, _, _), out in zip(runs_of, runs, outcomes):
+        label = {"paradigm": paradigm, "istdp": istdp, "plastic": plastic if istdp else "none"}
         table = _presentations(params, paradigm, net, windows, out).assign(**label)
         presentations.append(table)
         summary.append({**label, **responses(table, params, paradigm)})
@@ -298,27 +322,33 @@ def adaptation_tau_s(t_s: np.ndarray, rate_hz: np.ndarray) -> float:
 
 def responses(table: pd.DataFrame, params: AssemblyNoveltyParams, paradigm: str) -> dict:
     """Onset (first repetition), adapted (the familiar presentations of the repetition before the
-    novel one), novelty and after-novelty responses (Hz, all E cells, mean over blocks), their
-    ratio, and the adaptation time constant of the familiar responses (s and repetitions)."""
-    stimulus = table[table.role != "pretrain"]
-    onset, adapted, novel, after, taus = [], [], [], [], []
-    last = params.repetitions - 2
-    for _, block in stimulus.groupby("block"):
-        familiar = block[block.role == "familiar"]
-        onset.append(familiar[familiar.repetition == 0].rate_hz.mean())
-        adapted.append(familiar[familiar.repetition == last - 1].rate_hz.mean())
-        novel.append(block[block.role == "novel"].rate_hz.mean())
-        after.append(familiar[familiar.repetition == last + 1].rate_hz.mean())
-        taus.append(adaptation_tau_s((familiar.start_ms.to_numpy() - familiar.start_ms.iloc[0]) / 1000.0,
-                                     familiar.rate_hz.to_numpy()))
+    novel one), novelty and after-novelty responses (Hz, mean over blocks), their ratios and the
+    adaptation time constant of the familiar responses (s and repetitions): of all E cells
+    (Schulz et al.'s measure) and, prefixed ``assembly_``, of the driven assembly."""
     period_s = (params.n_familiar * params.slot_ms if paradigm == "sequence"
                 else params.slot_ms + params.oddball_gap_ms) / 1000.0
-    tau = float(np.nanmean(taus)) if np.isfinite(taus).any() else float("nan")
-    return {"onset_hz": float(np.mean(onset)), "adapted_hz": float(np.mean(adapted)),
-            "novelty_hz": float(np.mean(novel)), "after_novel_hz": float(np.mean(after)),
-            "novelty_over_adapted": float(np.mean(novel) / np.mean(adapted)) if np.mean(adapted) > 0 else float("nan"),
-            "onset_over_adapted": float(np.mean(onset) / np.mean(adapted)) if np.mean(adapted) > 0 else float("nan"),
-            "adaptation_tau_s": tau, "adaptation_tau_repetitions": tau / period_s}
+    out = {}
+    for prefix, column in (("", "rate_hz"), ("assembly_", "assembly_rate_hz")):
+        onset, adapted, novel, after, taus = [], [], [], [], []
+        last = params.repetitions - 2
+        for _, block in table[table.role != "pretrain"].groupby("block"):
+            familiar = block[block.role == "familiar"]
+            onset.append(familiar[familiar.repetition == 0][column].mean())
+            adapted.append(familiar[familiar.repetition == last - 1][column].mean())
+            novel.append(block[block.role == "novel"][column].mean())
+            after.append(familiar[familiar.repetition == last + 1][column].mean())
+            taus.append(adaptation_tau_s((familiar.start_ms.to_numpy() - familiar.start_ms.iloc[0]) / 1000.0,
+                                         familiar[column].to_numpy()))
+        tau = float(np.nanmean(taus)) if np.isfinite(taus).any() else float("nan")
+        mean_adapted = float(np.mean(adapted))
+        out.update({f"{prefix}onset_hz": float(np.mean(onset)), f"{prefix}adapted_hz": mean_adapted,
+                    f"{prefix}novelty_hz": float(np.mean(novel)), f"{prefix}after_novel_hz": float(np.mean(after)),
+                    f"{prefix}novelty_over_adapted": float(np.mean(novel)) / mean_adapted if mean_adapted > 0
+                    else float("nan"),
+                    f"{prefix}onset_over_adapted": float(np.mean(onset)) / mean_adapted if mean_adapted > 0
+                    else float("nan"),
+                    f"{prefix}adaptation_tau_s": tau, f"{prefix}adaptation_tau_repetitions": tau / period_s})
+    return out
 
 
 def paper_table(summary: pd.DataFrame) -> pd.DataFrame:
@@ -326,6 +356,7 @@ def paper_table(summary: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for paradigm, measure, value, source in PAPER:
         ours = summary[(summary.paradigm == paradigm) & summary.istdp.astype(bool)]
+        ours = ours[ours.plastic == ours.plastic.iloc[0]] if len(ours) else ours    # all classes learning
         column = {"first_standard_hz": "onset_hz"}.get(measure, measure)
         if len(ours):
             rows.append({"paradigm": paradigm, "measure": measure, "schulz_2021": value,

@@ -77,16 +77,18 @@ class IsnParadoxParams(RunParams):
     probe_ms: float = parameter(2000.0, "ms", 100.0, 600000.0, "duration of each open-loop probe run")
     probe_step: float = parameter(0.1, "", 0.01, 1.0, "relative step of the presynaptic rates in the probes")
     probe_current_pA: float = parameter(2.0, "pA", 0.01, 1000.0, "current step of the probes (± this)")
-    rho0_hz: tuple = parameter((1.0, 10.0), "Hz", 0.01, 200.0, "iSTDP target rates of the learning runs "
+    rho0_hz: tuple = parameter((0.5, 10.0), "Hz", 0.01, 200.0, "iSTDP target rates of the learning runs "
                                "(Vogels et al. 2011: 3 Hz)")
     w_ie_start_nS: float = parameter(0.2, "nS", 0.0, 100.0, "I→E weight where learning starts")
     learn_s: float = parameter(10.0, "s", 0.0, 3600.0, "learning time before the perturbation epochs (0: no "
                                "learning runs)")
-    eta_nS: float = parameter(0.005, "nS", 0.0, 100.0, "iSTDP learning rate at the published size (Vogels rule)")
+    eta_nS: float = parameter(0.02, "nS", 0.0, 100.0, "iSTDP learning rate at the published size (Vogels rule; "
+                              "Vogels et al. 2011: 0.01 nS for weights of ≈ 1 nS)")
     w_ie_max_nS: float = parameter(5.0, "nS", 0.0, 1000.0, "largest learned I→E weight (alpha peak)")
     drive_hz: float = parameter(9600.0, "Hz", 0.0, 1e6, "variant only: Poisson rate onto each E cell's basal "
                                 "dendrites (the point neurons get Sadeh's 9600 Hz background)")
-    drive_nS: float = parameter(0.6, "nS", 0.0, 1000.0, "variant only: weight (peak nS) of that drive")
+    drive_nS: float = parameter(0.22, "nS", 0.0, 1000.0, "variant only: weight (peak nS) of that drive (0.22 nS: "
+                                "the reduced cell alone fires ≈ 9 Hz, as Sadeh's E cell with its background)")
     bin_ms: float = parameter(50.0, "ms", 1.0, 10000.0, "bin of the rate time courses (Sadeh: 50 ms)")
     seed: int = parameter(1, "", 0, 2**31 - 1, "seed of connectivity, initial voltages and inputs")
     progress: bool = parameter(False, "", doc="progress bar on simulated time (one network at a time)")

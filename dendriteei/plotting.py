@@ -735,6 +735,8 @@ def plot_isn_paradox(result):
         for k, (pop, trace) in enumerate(part.groupby("population", sort=False)):
             ax.plot(trace.t_ms / 1000.0, trace.rate_hz, color=f"C{k}", lw=1, label=pop)
         rows = summary[(summary.condition == condition)]
+        for on, off in rows[["perturbation_on_ms", "perturbation_off_ms"]].drop_duplicates().itertuples(index=False):
+            ax.axvspan(on / 1000.0, off / 1000.0, color="0.9", lw=0)
         ax.set(xlabel="time (s)", ylabel="rate (Hz)",
                title=f"{condition}: {'paradoxical' if rows[rows.is_perturbed].paradoxical.any() else 'not paradoxical'}")
         ax.legend(frameon=False, fontsize=8)
@@ -747,7 +749,7 @@ def plot_isn_paradox(result):
             ax.plot(rows.perturbation_pA, rows.predicted_delta_hz, ":", color=f"C{k % 10}")
     ax.axhline(0.0, color="k", lw=0.8)
     ax.set(xlabel="current into the perturbed cells (pA)", ylabel="Δ rate of the perturbed cells (Hz)",
-           title="perturbed population: measured (o) and predicted (:)")
+           title="measured (o) and predicted (:)")
     ax.legend(frameon=False, fontsize=6)
     ax = fig.add_subplot(grid[1, 0])
     grid_table = perturbed[perturbed.rho0_hz.isna()].pivot_table(index="perturbation_pA", columns="w_ie_nS",
@@ -783,7 +785,7 @@ def plot_isn_paradox(result):
     boundary = result.tables.get("boundary", pd.DataFrame())
     text = "; ".join(f"{row.population}: boundary measured {row.w_ie_boundary_measured_nS:.3g} nS, predicted "
                      f"{row.w_ie_boundary_predicted_nS:.3g} nS" for row in boundary.itertuples())
-    fig.suptitle(f"Inhibition stabilisation and the paradoxical effect (Sadeh et al. 2017 network). {text}")
+    fig.suptitle(f"Paradoxical effect (Sadeh et al. 2017 network; shaded: perturbation). {text}")
     return fig
 
 

@@ -125,3 +125,22 @@ def test_population_novelty_ratio_matches_schulz_2021(novelty):
     """Schulz et al. 2021 Fig. 1B: novelty peak ≈ 5.3 Hz over an adapted ≈ 2.6 Hz (ratio ≈ 2,
     ±25 % for the figure read-off and the scale)."""
     assert _sequence(novelty, True).novelty_over_adapted == pytest.approx(5.3 / 2.6, rel=0.25)
+
+
+def test_the_pv_sst_variant_perturbs_each_class_and_models_three_populations():
+    """cell = reduced: E = the reduced pyramidal cell, I = PV (perisomatic) + SST (distal apical)
+    halves; the default epochs perturb PV, SST and both, and the open-loop model has E, PV, SST
+    (a 3 × 3 A whose PV and SST columns are inhibitory onto E: A[E, PV], A[E, SST] ≤ 0 within
+    noise of 0.1)."""
+    params = get("isn-paradox").params_type(cell="reduced", n_exc=24, n_inh=8, w_ie_nS=(0.2,), learn_s=0.0,
+                                            perturbation_pA=(20.0,), settle_ms=100.0, baseline_ms=150.0,
+                                            perturbation_ms=150.0, skip_ms=50.0, probe_cells=10, probe_ms=300.0)
+    result = get("isn-paradox").run(params)
+    assert set(result.summary.perturbed) == {"PV", "SST", "PV+SST"}
+    assert set(result.summary.population) == {"E", "PV", "SST"}
+    regime = result.tables["regime"].iloc[0]
+    assert {"A[E,PV]", "A[SST,SST]", "B[SST]_hz_per_pA"} <= set(regime.index)
+    assert regime["B[PV]_hz_per_pA"] > 0 and regime["B[SST]_hz_per_pA"] > 0
+    spec = get("isn-paradox").spec(params)
+    regions = {p.name: p.synapse.region for p in spec.projections if p.post == "E"}
+    assert regions == {"E->E": "basal", "PV->E": "perisomatic", "SST->E": "distal_apical"}

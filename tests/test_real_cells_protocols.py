@@ -15,10 +15,12 @@ from test_real_cells import MORPHOLOGIES, _run, real  # noqa: F401 (real: the mo
 #: put their synapses at the soma or take > 10 s per cell (stdp, stdp-flip, dendritic-balance): on
 #: the smallest real cell in the suite, on all three in protocols/real_cells.py. reduction-fidelity
 #: fits a reduction per cell (a minute): test_reduction.py reduces a reconstructed cell instead.
-#: vogels-network is a network of hundreds of cells: test_network.py runs it with multicompartment E cells.
+#: Network protocols (a spec_of that builds a NetworkSpec) run hundreds of cells: test_network.py and
+#: test_network_results.py run them, with multicompartment E cells as well.
 OTHERS = ("inhibitory-balance",)
+NETWORKS = tuple(name for name, protocol in PROTOCOLS.items() if protocol.spec_of is not None)
 ON_THE_SMALLEST = tuple(name for name in PROTOCOLS if name not in ("bap-attenuation", "bac-firing", "bap-gating",
-                                                                     "reduction-fidelity", "vogels-network") + OTHERS)
+                                                                     "reduction-fidelity") + NETWORKS + OTHERS)
 
 
 @pytest.mark.slow

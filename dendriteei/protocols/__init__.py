@@ -112,7 +112,7 @@ PROTOCOLS = {
                  _figure("plot_assembly_novelty"),
                  "Schulz 2021 assemblies: iSTDP adapts the response to repeated stimuli; a novel stimulus evokes "
                  "a larger one (not without iSTDP); oddball adaptation and disinhibition",
-                 quick=(('n_exc', 200), ('n_inh', 50), ('assembly_size', 20), ('repetitions', 4), ('pretrain', 1),
+                 quick=(('n_exc', 800), ('n_inh', 200), ('assembly_size', 40), ('repetitions', 3), ('pretrain', 1),
                         ('slot_ms', 100.0), ('oddball_gap_ms', 100.0), ('settle_ms', 200.0), ('eta_scale', 10.0)),
                  spec_of=assembly_novelty.network_spec),
     )

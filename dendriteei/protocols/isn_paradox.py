@@ -257,14 +257,15 @@ def _tables(params, conditions, specs, outcomes, operating, plans, probe_rates) 
         label = f"w_ie = {w_ie:g} nS" if kind == "w_ie" else f"iSTDP, ρ0 = {rho0:g} Hz"
         table = epochs(params, net, params.settle_ms + (params.learn_s * 1000.0 if kind == "rho0" else 0.0))
         slopes = {}
-        for e, (group, amplitude, _, _) in enumerate(table):
+        for e, (group, amplitude, _, (on, off)) in enumerate(table):
             drive = np.array([amplitude * params.perturbed_fraction if n in group.split("+") else 0.0 for n in names])
             predicted = open_loop.linear_response(a, b, drive)
             for i, name in enumerate(names):
                 before, after = out["rates"][name][2 * e], out["rates"][name][2 * e + 1]
                 perturbed = name in group.split("+")
                 rows.append({"condition": label, "w_ie_nS": w_label, "rho0_hz": rho0 if rho0 is not None else np.nan,
-                             "perturbed": group, "perturbation_pA": amplitude, "population": name,
+                             "perturbed": group, "perturbation_pA": amplitude, "perturbation_on_ms": on,
+                             "perturbation_off_ms": off, "population": name,
                              "is_perturbed": perturbed, "rate_baseline_hz": before, "rate_perturbed_hz": after,
                              "delta_rate_hz": after - before, "predicted_delta_hz": float(predicted[i]),
                              "paradoxical": bool(perturbed and (after - before) * amplitude < 0)})

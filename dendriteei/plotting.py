@@ -785,7 +785,7 @@ def plot_isn_paradox(result):
     boundary = result.tables.get("boundary", pd.DataFrame())
     text = "; ".join(f"{row.population}: boundary measured {row.w_ie_boundary_measured_nS:.3g} nS, predicted "
                      f"{row.w_ie_boundary_predicted_nS:.3g} nS" for row in boundary.itertuples())
-    fig.suptitle(f"Paradoxical effect (Sadeh et al. 2017 network; shaded: perturbation). {text}")
+    fig.suptitle(f"Paradoxical effect (Sadeh et al. 2017 network; shaded: perturbation)\n{text}", fontsize=10)
     return fig
 
 
@@ -843,5 +843,5 @@ def plot_assembly_novelty(result):
     on = summary[summary.istdp.astype(bool)]
     text = "; ".join(f"{row.paradigm} ({row.plastic}): novel/adapted {row.novelty_over_adapted:.2f}"
                      for row in on.itertuples())
-    fig.suptitle(f"Novelty responses and adaptation through iSTDP (Schulz et al. 2021 network). {text}")
+    fig.suptitle(f"Novelty responses and adaptation through iSTDP (Schulz et al. 2021 network)\n{text}", fontsize=10)
     return fig

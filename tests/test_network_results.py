@@ -165,3 +165,12 @@ def test_isn_paradox_gives_the_same_table_on_two_mpi_ranks(tmp_path):
     there = pd.read_csv(tmp_path / "isn-paradox.csv")
     numeric = here.summary.select_dtypes("number").columns
     np.testing.assert_array_equal(here.summary[numeric].to_numpy(), there[numeric].to_numpy())
+
+
+def test_the_figures_draw_every_panel(isn, novelty, tmp_path):
+    """Both protocols' figures draw from their results (six panels each) and save."""
+    for name, result in (("isn-paradox", isn), ("assembly-novelty", novelty)):
+        figure = get(name).plot(result)
+        assert len(figure.axes) >= 6
+        figure.savefig(tmp_path / f"{name}.png")
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..checks import SpecError
 from .spec import (AssemblyProbability, Constant, CurrentStep, InDegree, NetworkSpec, Normal, PoissonDrive,
-                   Population, Probability, Projection, Recording, StimulusSequence, Synapse, UniformRange)
+                   Population, Probability, Projection, Recording, Synapse, UniformRange)
 
 #: dei_gaba and dei_glu parameters that switch plasticity on; open-loop probes use static synapses.
 _PLASTIC_PARAMETERS = ("window", "homeostatic", "rule", "eta")

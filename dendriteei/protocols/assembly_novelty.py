@@ -183,7 +183,6 @@ def network_spec(params: AssemblyNoveltyParams, paradigm: str | None = None, ist
         spec = schulz_2021(p, stimuli=stimuli, **network)
         return spec.replace(name=f"assembly_novelty_sequence_{_label(istdp, plastic, exc_cell)}")
     slots = oddball_slots(params)
-    tuned = round(params.inh_tuning_fraction * params.n_inh)
     period = params.slot_ms + params.oddball_gap_ms
     e_sequence = tuple(0 for _ in slots)                       # A and B drive the same E cells (Schulz et al.)
     i_sequence = tuple(0 if s == "A" else 1 for s, *_ in slots)

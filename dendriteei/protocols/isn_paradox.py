@@ -40,7 +40,7 @@ from ..conditions import using_jobs
 from ..engine.parallel import broadcast
 from ..network import open_loop
 from ..network.presets import SadehParameters, sadeh_2017
-from ..network.spec import CurrentStep, NetworkSpec, ParameterChange, Recording
+from ..network.spec import Constant, CurrentStep, NetworkSpec, ParameterChange, Recording
 from ..network_runs import map_networks, simulate, window_rates
 from ..parameters import ParameterError, parameter
 from ..spec import CellSpec
@@ -234,7 +234,7 @@ def _operating_point(params, net: NetworkSpec, outcome: dict, learning: bool) ->
     rates = {name: float(np.mean(values[0::2])) for name, values in outcome["rates"].items()}
     probed = net
     if learning:
-        projections = tuple(dataclasses.replace(p, weight_nS=open_loop.Constant(outcome["final_weights"][p.name]),
+        projections = tuple(dataclasses.replace(p, weight_nS=Constant(outcome["final_weights"][p.name]),
                                                 synapse=open_loop.static(p.synapse))
                             if p.name in outcome["final_weights"] else p for p in net.projections)
         probed = net.replace(projections=projections)
